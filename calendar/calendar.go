@@ -10,8 +10,9 @@
 // for its first occurrence. So 00:00–06:00 is 5 hours on a spring-forward
 // night and 7 hours on a fall-back night.
 //
-// The package does no I/O. Time zones come from the system's database, or from
-// the copy embedded through time/tzdata when the system has none.
+// The package does no I/O of its own: only New reads time zones, through
+// time.LoadLocation, from the system's database or, when the system has none,
+// from the copy embedded through time/tzdata.
 package calendar
 
 import (
