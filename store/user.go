@@ -135,7 +135,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *casedesk.Actor, u *casedesk
 	} else {
 		o, err := db.FindOrganisation(ctx, actor, *u.OrgID)
 		if err != nil {
-			return casedesk.FieldErrorf("org_id", "organisation %d not found", *u.OrgID)
+			return err
 		}
 		if !actor.CanManageUsersOf(o) {
 			return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not create users in %s", o.Name)

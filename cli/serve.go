@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk/httpd"
+	"github.com/casedesk/casedesk/store"
+)
+
+// Version is the casedesk release, set at build time with
+// -ldflags "-X github.com/casedesk/casedesk/cli.Version=v1.2.3".
+var Version = "dev"
+
+func init() {
+	register("serve", "run the web server (portal, console, API)", runServe)
+	register("migrate", "bring the database schema up to date", runMigrate)
+	register("version", "print the version", runVersion)
+}
+
+// dbFlags are the settings every command that opens the database shares.
+type dbFlags struct {
+	dataDir     string
+	databaseURL string
+}
+
+func (f *dbFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "./casedesk-data", "directory for the embedded SQLite database and attachments")
+	fs.StringVar(&f.databaseURL, "database-url", "", "postgres://… to use PostgreSQL; empty for SQLite in the data directory")
+}
+
+// open connects to the database and migrates it, reporting each step.
+func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, f.databaseURL, f.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Migrate(ctx, func(v int, name string) {
+		log.Info("applied migration", "version", v, "name", name)
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// where says which database is in use without revealing credentials.
+func (f *dbFlags) where() string {
+	if f.databaseURL == "" {
+		return "SQLite in " + f.dataDir
+	}
+	return "PostgreSQL at " + redactURL(f.databaseURL)
+}
+
+// redactURL drops the password from a database URL for logs.
+func redactURL(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return "(unparseable URL)"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		userinfo := rest[:at]
+		if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
+			rest = user + ":xxxxx" + rest[at:]
+		}
+	}
+	if q := strings.Index(rest, "?"); q >= 0 {
+		rest = rest[:q]
+	}
+	return scheme + "://" + rest
+}
+
+func newLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("serve", errOut)
+	var (
+		db        dbFlags
+		listen    = fs.String("listen", "127.0.0.1:8080", "address to listen on")
+		baseURL   = fs.String("base-url", "", "address users reach casedesk at, for links in e-mail (default http://<listen>)")
+		demo      = fs.Bool("demo", false, "load demo data on first start and print how to log in")
+		logFormat = fs.String("log-format", "text", "log format: text or json")
+		grace     = fs.Duration("shutdown-grace", 30*time.Second, "how long to let requests in flight finish on SIGTERM")
+	)
+	db.add(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *logFormat != "text" && *logFormat != "json" {
+		return usageErrorf("log-format", "must be text or json, not %q", *logFormat)
+	}
+	log := newLogger(errOut, *logFormat)
+	if *baseURL == "" {
+		*baseURL = "http://" + *listen
+	}
+	if !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
+		return usageErrorf("base-url", "must start with http:// or https://")
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return usageErrorf("listen", "cannot listen on %s: %v", *listen, err)
+	}
+	defer l.Close()
+	store, err := db.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *demo {
+		if err := loadDemo(ctx, store, out); err != nil {
+			return err
+		}
+	}
+	srv := &httpd.Server{
+		DB:            store,
+		Logger:        log,
+		BaseURL:       *baseURL,
+		SecureCookies: strings.HasPrefix(*baseURL, "https://"),
+	}
+	srv.Init()
+	go expireSessions(ctx, store, log)
+	log.Info("casedesk is serving", "version", Version, "listen", l.Addr().String(), "base_url", *baseURL, "database", db.where())
+	fmt.Fprintf(out, "casedesk %s is ready at %s (%s)\n", Version, *baseURL, db.where())
+	if err := srv.Serve(ctx, l, *grace); err != nil {
+		return err
+	}
+	log.Info("casedesk stopped")
+	return nil
+}
+
+// expireSessions deletes expired sessions every hour until ctx is done.
+func expireSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := db.Sessions().DeleteExpired(ctx); err != nil {
+				log.Warn("deleting expired sessions", "err", err)
+			} else if n > 0 {
+				log.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+func runMigrate(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("migrate", errOut)
+	var db dbFlags
+	db.add(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	store, err := db.open(ctx, newLogger(errOut, "text"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	v, err := store.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "schema at version %d (%s)\n", v, db.where())
+	return nil
+}
+
+func runVersion(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlagSet("version", errOut)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "casedesk %s\n", Version)
+	return nil
+}

@@ -1,0 +1,305 @@
+package httpd
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+// registerRequest is the body of POST /api/v1/register.
+type registerRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Locale   string `json:"locale"`
+	TimeZone string `json:"time_zone"`
+}
+
+func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
+	var req registerRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Registration costs a password hash: limit it like a failed login.
+	key := "register:" + clientIP(r)
+	if ok, wait := s.LoginLimiter.Allow(key, s.now()); !ok {
+		s.fail(w, r, casedesk.Errorf(casedesk.ERATELIMIT, "too many registrations from your address: try again in %d seconds", int(wait.Seconds())+1))
+		return
+	}
+	s.LoginLimiter.Failure(key, s.now())
+	hash, err := s.hashNewPassword(req.Password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := &casedesk.User{Email: req.Email, Name: req.Name, Locale: req.Locale, TimeZone: req.TimeZone, PasswordHash: hash}
+	if _, err := s.DB.Register(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"user":    u,
+		"message": "Check your e-mail: follow the link we sent to verify your address, then log in.",
+	})
+}
+
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Token string `json:"token"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.DB.VerifyEmail(r.Context(), req.Token)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": u})
+}
+
+func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.login(r.Context(), r, req.Email, req.Password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": u, "csrf_token": s.csrfToken(r.Context())})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	u, err := s.DB.FindUser(r.Context(), a, a.UserID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body := map[string]any{"user": u}
+	if a.TokenID == 0 {
+		body["csrf_token"] = s.csrfToken(r.Context())
+	} else {
+		body["token_scopes"] = a.Scopes
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) handleListOrganisations(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	orgs, err := s.DB.ListOrganisations(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"organisations": orgs})
+}
+
+func (s *Server) handleGetOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		var o *casedesk.Organisation
+		if o, err = s.DB.FindOrganisation(r.Context(), a, id); err == nil {
+			writeJSON(w, http.StatusOK, o)
+			return
+		}
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	var o casedesk.Organisation
+	if err := decode(w, r, &o); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o.ID = 0
+	if err := s.DB.CreateOrganisation(r.Context(), a, &o); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, o)
+}
+
+func (s *Server) handleUpdateOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	id, err := pathID(r, "id")
+	var upd casedesk.OrganisationUpdate
+	if err == nil {
+		err = decode(w, r, &upd)
+	}
+	if err == nil {
+		var o *casedesk.Organisation
+		if o, err = s.DB.UpdateOrganisation(r.Context(), a, id, upd); err == nil {
+			writeJSON(w, http.StatusOK, o)
+			return
+		}
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	var orgID int64
+	if v := r.URL.Query().Get("org_id"); v != "" {
+		var err error
+		if orgID, err = strconv.ParseInt(v, 10, 64); err != nil || orgID <= 0 {
+			s.fail(w, r, casedesk.FieldErrorf("org_id", "must be a positive number"))
+			return
+		}
+	}
+	users, err := s.DB.ListUsers(r.Context(), a, orgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		var u *casedesk.User
+		if u, err = s.DB.FindUser(r.Context(), a, id); err == nil {
+			writeJSON(w, http.StatusOK, u)
+			return
+		}
+	}
+	s.fail(w, r, err)
+}
+
+// createUserRequest is the body of POST /api/v1/users.
+type createUserRequest struct {
+	OrgID    *int64        `json:"org_id"`
+	Email    string        `json:"email"`
+	Name     string        `json:"name"`
+	Role     casedesk.Role `json:"role"`
+	Locale   string        `json:"locale"`
+	TimeZone string        `json:"time_zone"`
+	Password string        `json:"password"`
+}
+
+func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	var req createUserRequest
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u := &casedesk.User{OrgID: req.OrgID, Email: req.Email, Name: req.Name, Role: req.Role, Locale: req.Locale, TimeZone: req.TimeZone}
+	if req.Password != "" {
+		hash, err := s.hashNewPassword(req.Password)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		u.PasswordHash = hash
+	}
+	if err := s.DB.CreateUser(r.Context(), a, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	id, err := pathID(r, "id")
+	var upd casedesk.UserUpdate
+	if err == nil {
+		err = decode(w, r, &upd)
+	}
+	if err == nil {
+		var u *casedesk.User
+		if u, err = s.DB.UpdateUser(r.Context(), a, id, upd); err == nil {
+			writeJSON(w, http.StatusOK, u)
+			return
+		}
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	tokens, err := s.DB.ListAPITokens(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": tokens})
+}
+
+func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	var req struct {
+		Name      string           `json:"name"`
+		Scopes    []casedesk.Scope `json:"scopes"`
+		ExpiresAt *time.Time       `json:"expires_at"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t := &casedesk.APIToken{Name: req.Name, Scopes: req.Scopes, ExpiresAt: req.ExpiresAt}
+	plain, err := s.DB.CreateAPIToken(r.Context(), a, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"token":   t,
+		"secret":  plain,
+		"message": "Copy the secret now: casedesk keeps only its hash and cannot show it again.",
+	})
+}
+
+func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = s.DB.RevokeAPIToken(r.Context(), a, id)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
+	q := r.URL.Query()
+	f := casedesk.AuditFilter{Entity: q.Get("entity")}
+	for name, dst := range map[string]*int64{"entity_id": &f.EntityID, "before": &f.Before} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				s.fail(w, r, casedesk.FieldErrorf(name, "must be a positive number"))
+				return
+			}
+			*dst = n
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 500 {
+			s.fail(w, r, casedesk.FieldErrorf("limit", "must be a number from 1 to 500"))
+			return
+		}
+		f.Limit = n
+	}
+	entries, err := s.DB.ListAudit(r.Context(), a, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}

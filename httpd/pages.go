@@ -1,0 +1,134 @@
+package httpd
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/i18n"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageNames are the pages; each is parsed with the layout into its own set.
+var pageNames = []string{"login", "home"}
+
+// pages maps a page name to its parsed templates. The "t" function is bound
+// per request to the caller's language; here it is only a placeholder.
+var pages = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range pageNames {
+		t := template.New(name).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }})
+		out[name] = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return out
+}()
+
+// pageData is what every page receives.
+type pageData struct {
+	Lang      string
+	Languages []string
+	CSRF      string
+	User      *casedesk.User
+	Error     string // a message key
+	Email     string
+}
+
+// langSessionKey keeps the language a visitor picked with ?lang=.
+const langSessionKey = "lang"
+
+// localizer picks the caller's language: ?lang= (remembered in the session),
+// then the user's setting, then Accept-Language.
+func (s *Server) localizer(r *http.Request, u *casedesk.User) *i18n.Localizer {
+	if l := r.URL.Query().Get("lang"); l != "" && casedesk.ValidateLocale("lang", l) == nil {
+		s.sessions.Put(r.Context(), langSessionKey, l)
+	}
+	userLang := ""
+	if u != nil {
+		userLang = u.Locale
+	}
+	return i18n.For(s.sessions.GetString(r.Context(), langSessionKey), userLang, r.Header.Get("Accept-Language"))
+}
+
+// render writes page name in the caller's language. It renders into a buffer
+// first so that a template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {
+	loc := s.localizer(r, data.User)
+	data.Lang, data.Languages = loc.Lang(), casedesk.Locales
+	data.CSRF = s.csrfToken(r.Context())
+	t, err := pages[name].Clone()
+	if err == nil {
+		t.Funcs(template.FuncMap{"t": loc.T})
+		var buf bytes.Buffer
+		if err = t.ExecuteTemplate(&buf, "layout", data); err == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(status)
+			buf.WriteTo(w)
+			return
+		}
+	}
+	s.fail(w, r, err)
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	if actorFrom(r) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", pageData{})
+}
+
+// loginErrorKeys maps login failures to the message shown on the form.
+var loginErrorKeys = map[string]string{
+	casedesk.ERATELIMIT:    "login.rate_limited",
+	casedesk.EUNAUTHORIZED: "login.failed",
+}
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	_, err := s.login(r.Context(), r, email, r.PostFormValue("password"))
+	if err == nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	key, known := loginErrorKeys[casedesk.ErrorCode(err)]
+	if !known {
+		s.fail(w, r, err)
+		return
+	}
+	if err != errBadLogin && casedesk.ErrorCode(err) == casedesk.EUNAUTHORIZED {
+		key = "login.unverified"
+	}
+	status := http.StatusUnauthorized
+	if casedesk.ErrorCode(err) == casedesk.ERATELIMIT {
+		status = http.StatusTooManyRequests
+	}
+	s.render(w, r, status, "login", pageData{Error: key, Email: email})
+}
+
+func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	if a == nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	u, err := s.DB.FindUser(r.Context(), a, a.UserID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", pageData{User: u})
+}
