@@ -167,6 +167,14 @@ func TestElapsed_IntervalsBoundedBySkippedOrRepeatedTimes(t *testing.T) {
 		// 01:30 happens twice in New York on 2026-11-01: an interval starting then starts at the first.
 		{"StartInRepeatedHour", `{"timezone":"America/New_York","week":{"sun":[["01:30","03:00"]]}}`,
 			"2026-11-01T00:00:00-04:00", "2026-11-02T00:00:00-05:00", "2h30m"},
+		// Santiago springs forward at midnight: 2026-09-06 begins at 01:00.
+		{"DayStartingInSpringGap", `{"timezone":"America/Santiago","week":{"sun":[["00:00","24:00"]]}}`,
+			"2026-09-05T00:00:00-04:00", "2026-09-08T00:00:00-03:00", "23h"},
+		// Lord Howe Island moves its clocks by half an hour.
+		{"HalfHourSpringForward", `{"timezone":"Australia/Lord_Howe","week":{"sun":[["00:00","24:00"]]}}`,
+			"2026-10-03T00:00:00+10:30", "2026-10-06T00:00:00+11:00", "23h30m"},
+		{"HalfHourFallBack", `{"timezone":"Australia/Lord_Howe","week":{"sun":[["00:00","24:00"]]}}`,
+			"2026-04-04T00:00:00+11:00", "2026-04-07T00:00:00+10:30", "24h30m"},
 		{"EndInRepeatedHour", `{"timezone":"America/New_York","week":{"sun":[["00:00","01:30"]]}}`,
 			"2026-11-01T00:00:00-04:00", "2026-11-02T00:00:00-05:00", "1h30m"},
 	}
