@@ -38,7 +38,16 @@ var Logins = []Login{
 
 // Load fills db with the demo world unless it is already there, and reports
 // whether it loaded anything. params sets the password hashing cost.
-func Load(ctx context.Context, db *store.DB, params auth.PasswordParams) (bool, error) {
+func Load(ctx context.Context, db *store.DB, params auth.PasswordParams) (loaded bool, err error) {
+	// Instances starting together with --demo must not load it twice.
+	err = db.WithLock(ctx, "casedesk.demo", func() error {
+		loaded, err = load(ctx, db, params)
+		return err
+	})
+	return loaded, err
+}
+
+func load(ctx context.Context, db *store.DB, params auth.PasswordParams) (bool, error) {
 	if _, err := db.UserByEmail(ctx, Logins[0].Email); err == nil {
 		return false, nil
 	} else if casedesk.ErrorCode(err) != casedesk.ENOTFOUND {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, registered as "pgx"
@@ -22,6 +23,8 @@ type DB struct {
 	dialect *dialect
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	localLock sync.Mutex // WithLock on SQLite
 }
 
 // Open connects to databaseURL, or, when it is empty, to the SQLite database

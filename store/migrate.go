@@ -171,3 +171,24 @@ func (db *DB) migrateStep(ctx context.Context, conn *sql.Conn, ms []migration, p
 	}
 	return false, nil
 }
+
+// WithLock runs fn while holding the named lock across every instance that
+// shares the database: a PostgreSQL advisory lock. SQLite serves one process,
+// so there a mutex of this DB suffices.
+func (db *DB) WithLock(ctx context.Context, name string, fn func() error) error {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", name, err)
+	}
+	defer conn.Close()
+	if db.dialect == postgresDialect {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, name); err != nil {
+			return fmt.Errorf("lock %s: %w", name, err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, name)
+		return fn()
+	}
+	db.localLock.Lock()
+	defer db.localLock.Unlock()
+	return fn()
+}
