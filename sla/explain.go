@@ -26,6 +26,23 @@ type Explanation struct {
 	Pauses    []Span        `json:"pauses,omitempty"`
 }
 
+// In returns e with its times in loc, for people in that zone.
+func (e Explanation) In(loc *time.Location) Explanation {
+	e.CountFrom, e.At = e.CountFrom.In(loc), e.At.In(loc)
+	if !e.Due.IsZero() {
+		e.Due = e.Due.In(loc)
+	}
+	pauses := make([]Span, len(e.Pauses))
+	for i, p := range e.Pauses {
+		pauses[i].From = p.From.In(loc)
+		if !p.To.IsZero() {
+			pauses[i].To = p.To.In(loc)
+		}
+	}
+	e.Pauses = pauses
+	return e
+}
+
 // String explains in one sentence, with times in the calendar's zone.
 func (e Explanation) String() string {
 	var b strings.Builder
