@@ -103,13 +103,12 @@ func planDue(p *plan.Plan, l priority.Level, cal sla.Calendar, start time.Time) 
 	if s.Reason != "" {
 		return sla.Explanation{}, usageErrorf("plan", "%s: %s", p.ID, sla.ReasonText[s.Reason])
 	}
-	fr := s.Clocks[sla.FirstResponse][0]
-	for _, c := range s.Explain(fr.Due).Clocks {
-		if c.Metric == sla.FirstResponse {
-			return c.Explanation, nil
-		}
+	cs := s.Clocks[sla.FirstResponse]
+	if len(cs) == 0 {
+		return sla.Explanation{}, usageErrorf("plan", "%s sets no first-response target for %v", p.ID, l)
 	}
-	panic("sla: an opened case with a commitment has no first-response clock")
+	// Reports list first response first, and this case has one cycle.
+	return s.Explain(cs[0].Due).Clocks[0].Explanation, nil
 }
 
 // dueResult is the JSON answer of 'sla due'.
