@@ -110,13 +110,19 @@ func coverage(t *Terms, l priority.Level, c plan.Commitment) (Calendar, error) {
 	if t.Plan.CoversHolidays(l) {
 		return b, nil
 	}
-	own := t.Calendar.Cal.Spec()
+	return withHolidaysOf(b, t.Calendar)
+}
+
+// withHolidaysOf returns built-in calendar b less the holidays of the
+// contract calendar own.
+func withHolidaysOf(b, ownCal Calendar) (Calendar, error) {
+	own := ownCal.Cal.Spec()
 	if len(own.Holidays) == 0 && len(own.HolidayCountries) == 0 {
 		return b, nil
 	}
 	ref := b.CalendarRef
-	ref.HolidaysOf = fmt.Sprintf("%s v%d", t.Calendar.ID, t.Calendar.Version)
-	key := derivedKey{b.ID, t.Calendar.Cal}
+	ref.HolidaysOf = fmt.Sprintf("%s v%d", ownCal.ID, ownCal.Version)
+	key := derivedKey{b.ID, ownCal.Cal}
 	if cal, ok := derived.get(key); ok {
 		ref.Description = Describe(cal.Spec())
 		return Calendar{ref, cal}, nil
@@ -133,7 +139,7 @@ func coverage(t *Terms, l priority.Level, c plan.Commitment) (Calendar, error) {
 	}
 	cal, err := calendar.New(spec)
 	if err != nil {
-		return Calendar{}, fmt.Errorf("take holidays of %s out of %s: %w", t.Calendar.ID, b.ID, err)
+		return Calendar{}, fmt.Errorf("take holidays of %s out of %s: %w", ownCal.ID, b.ID, err)
 	}
 	derived.put(key, cal)
 	ref.Description = Describe(spec)

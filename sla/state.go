@@ -157,6 +157,10 @@ type State struct {
 	Resolved  bool      `json:"resolved"`
 	Awaiting  time.Time `json:"awaiting_reply_since,omitzero"` // the oldest customer reply not yet answered
 
+	// TermsRef names the terms in force, so that a stored state can be
+	// restored with the very plan and calendar versions it was computed with.
+	TermsRef TermsRef `json:"terms"`
+
 	terms Terms
 }
 
@@ -172,7 +176,8 @@ func (s *State) Apply(e Event) ([]Alert, error) {
 	s.evaluate(e.At, &out)
 	switch e.Kind {
 	case Opened:
-		s.Opened, s.Priority, s.terms = e.At, e.Priority, e.Terms.described()
+		s.Opened, s.Priority = e.At, e.Priority
+		s.setTerms(e.Terms.described())
 		s.Reason = s.terms.reason(e.At)
 		s.Clocks = map[Metric][]Cycle{}
 		s.startOwed(e.At)
@@ -397,7 +402,7 @@ func (s *State) customerReplied(at time.Time) {
 func (s *State) changeTerms(at time.Time, t Terms, out *[]Alert) {
 	was := s.Reason
 	why := fmt.Sprintf("terms changed to plan %s", planName(t.Plan))
-	s.terms = t
+	s.setTerms(t)
 	s.Reason = t.reason(at)
 	switch {
 	case s.Reason != "":
