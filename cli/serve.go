@@ -65,14 +65,12 @@ func redactURL(s string) string {
 	if !ok {
 		return "(unparseable URL)"
 	}
+	rest, _, _ = strings.Cut(rest, "?")
 	if at := strings.LastIndex(rest, "@"); at >= 0 {
 		userinfo := rest[:at]
 		if user, _, hasPass := strings.Cut(userinfo, ":"); hasPass {
 			rest = user + ":xxxxx" + rest[at:]
 		}
-	}
-	if q := strings.Index(rest, "?"); q >= 0 {
-		rest = rest[:q]
 	}
 	return scheme + "://" + rest
 }
@@ -102,10 +100,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return usageErrorf("log-format", "must be text or json, not %q", *logFormat)
 	}
 	log := newLogger(errOut, *logFormat)
-	if *baseURL == "" {
-		*baseURL = "http://" + *listen
-	}
-	if !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
+	if *baseURL != "" && !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
 		return usageErrorf("base-url", "must start with http:// or https://")
 	}
 	l, err := net.Listen("tcp", *listen)
@@ -113,6 +108,9 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return usageErrorf("listen", "cannot listen on %s: %v", *listen, err)
 	}
 	defer l.Close()
+	if *baseURL == "" {
+		*baseURL = "http://" + l.Addr().String()
+	}
 	store, err := db.open(ctx, log)
 	if err != nil {
 		return err
