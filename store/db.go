@@ -25,6 +25,7 @@ type DB struct {
 	Now func() time.Time
 
 	localLock sync.Mutex // WithLock on SQLite
+	versions  versionCache
 }
 
 // Open connects to databaseURL, or, when it is empty, to the SQLite database

@@ -14,6 +14,11 @@ type dialect struct {
 	types *strings.Replacer
 	// numbered is true when placeholders are $1, $2… rather than ?.
 	numbered bool
+	// forUpdate locks the rows a SELECT reads until the transaction ends.
+	// SQLite needs none: a write transaction there holds the database.
+	forUpdate string
+	// skipLocked makes a locking SELECT pass over rows another transaction holds.
+	skipLocked string
 }
 
 var (
@@ -32,7 +37,9 @@ var (
 			"{{time}}", "TIMESTAMPTZ",
 			"{{blob}}", "BYTEA",
 		),
-		numbered: true,
+		numbered:   true,
+		forUpdate:  " FOR UPDATE",
+		skipLocked: " FOR UPDATE SKIP LOCKED",
 	}
 )
 

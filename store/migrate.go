@@ -105,8 +105,9 @@ func schemaVersion(ctx context.Context, q querier, d *dialect) (int, error) {
 }
 
 // Migrate brings the schema up to date, one transaction per step, under a lock
-// so that two instances starting together never both migrate. It refuses a
-// database whose schema is newer than this binary. progress, if not nil, is
+// so that two instances starting together never both migrate, then stores the
+// built-in plan catalog if no plan is stored yet. It refuses a database whose
+// schema is newer than this binary. progress, if not nil, is
 // told of each step applied.
 func (db *DB) Migrate(ctx context.Context, progress func(version int, name string)) error {
 	ms, err := migrations(db.dialect)
@@ -127,8 +128,12 @@ func (db *DB) Migrate(ctx context.Context, progress func(version int, name strin
 	}
 	for {
 		done, err := db.migrateStep(ctx, conn, ms, progress)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			// Still under the lock: instances starting together seed once.
+			return db.seedPlans(ctx)
 		}
 	}
 }

@@ -1,0 +1,328 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/entitlement"
+	"github.com/casedesk/casedesk/priority"
+	"github.com/casedesk/casedesk/sla"
+)
+
+const caseColumns = `id, org_id, contract_id, contact_id, product_id, version_id, subject, description, details, impact, urgency,
+	priority, language, status, assignee_id, queue, commitment, flags, sla, due_at, at_risk, breached, parent_id, merged_into,
+	rev, created_at, updated_at, resolved_at, closed_at`
+
+func scanCase(row interface{ Scan(...any) error }) (*casedesk.Case, error) {
+	var (
+		c                                           casedesk.Case
+		contract, version, assignee, parent, merged sql.NullInt64
+		details, flags, state                       string
+		due, resolved, closed                       sql.NullTime
+	)
+	if err := row.Scan(&c.ID, &c.OrgID, &contract, &c.ContactID, &c.ProductID, &version, &c.Subject, &c.Desc, &details,
+		&c.Impact, &c.Urgency, &c.Priority, &c.Language, &c.Status, &assignee, &c.Queue, &c.Commitment, &flags, &state,
+		&due, &c.AtRisk, &c.Breached, &parent, &merged, &c.Rev, &c.CreatedAt, &c.UpdatedAt, &resolved, &closed); err != nil {
+		return nil, err
+	}
+	c.ContractID, c.VersionID, c.AssigneeID = nullInt(contract), nullInt(version), nullInt(assignee)
+	c.ParentID, c.MergedInto = nullInt(parent), nullInt(merged)
+	c.DueAt, c.ResolvedAt, c.ClosedAt = timePtr(due), timePtr(resolved), timePtr(closed)
+	var d struct {
+		casedesk.CaseDetails
+		Reasons []string `json:"reasons,omitempty"`
+	}
+	json.Unmarshal([]byte(details), &d)
+	c.Details, c.Reasons = d.CaseDetails, d.Reasons
+	c.Flags = splitList(flags)
+	if state != "" {
+		c.SLA = json.RawMessage(state)
+	}
+	return &c, nil
+}
+
+// NewCase is what a submitter sends to open a case.
+type NewCase struct {
+	Case casedesk.Case
+	// Priority, when set, overrides the matrix; OverrideReason is then required.
+	Priority       string
+	OverrideReason string
+}
+
+// OpenCase accepts a new case. Only a refusal of a user who is not a technical
+// contact stops it; any other problem is recorded on the case as a flag with
+// no SLA commitment, and explained.
+func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (*casedesk.Case, error) {
+	c := in.Case
+	if !actor.HasScope(casedesk.ScopeCasesWrite) {
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	impact, err := priority.ParseImpact(c.Impact)
+	if err != nil {
+		return nil, err
+	}
+	urgency, err := priority.ParseUrgency(c.Urgency)
+	if err != nil {
+		return nil, err
+	}
+	level, err := priority.FromMatrix(impact, urgency)
+	if err != nil {
+		return nil, err
+	}
+	c.Impact, c.Urgency = impact.String(), urgency.String()
+	var override *priority.Override
+	if in.Priority != "" {
+		to, err := priority.ParseLevel(in.Priority)
+		if err != nil {
+			return nil, err
+		}
+		if to != level {
+			o, err := priority.NewOverride(level, to, actor.Email, db.now(), in.OverrideReason)
+			if err != nil {
+				if casedesk.ErrorField(err) == "reason" {
+					return nil, casedesk.FieldErrorf("override_reason", "say why the priority differs from the computed %s", level)
+				}
+				return nil, err
+			}
+			override, level = &o, to
+		}
+	}
+	c.Priority = level.String()
+
+	// Who the case is for: a customer opens it for their own organisation;
+	// staff name the contact.
+	staff := actor.IsStaff()
+	if !staff {
+		if actor.OrgKind != casedesk.OrgCustomer {
+			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only customers' users and vendor staff open cases; community questions go to the forums")
+		}
+		c.OrgID, c.ContactID = actor.OrgID, actor.UserID
+	} else if c.ContactID == 0 {
+		return nil, casedesk.FieldErrorf("contact_id", "name the customer's contact the case is for")
+	}
+	contact, err := db.user(ctx, c.ContactID)
+	if err != nil || contact.OrgID == nil {
+		return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID)
+	}
+	c.OrgID = *contact.OrgID
+	product, err := db.Product(ctx, c.ProductID)
+	if err != nil {
+		return nil, casedesk.FieldErrorf("product_id", "no product %d", c.ProductID)
+	}
+	var version *casedesk.Version
+	if c.VersionID != nil {
+		if version, err = db.version(ctx, c.ProductID, *c.VersionID); err != nil {
+			return nil, err
+		}
+	}
+	contracts, err := db.contractsOf(ctx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, k := range contracts {
+		for _, id := range k.Contacts {
+			if u, err := db.user(ctx, id); err == nil {
+				names[id] = fmt.Sprintf("%s <%s>", u.Name, u.Email)
+			}
+		}
+	}
+	now := db.now()
+	decision, err := entitlement.CanOpenCase(entitlement.Facts{
+		Submitter: contact, Staff: staff, Contracts: contracts, Product: product, Version: version,
+		Request: c.Details.Request, Now: now, ContactNames: names,
+	})
+	if err != nil {
+		return nil, err
+	}
+	terms, err := db.caseTerms(ctx, decision.Contract, product, version, decision.Commitment, now)
+	if err != nil {
+		return nil, err
+	}
+	state := &sla.State{}
+	if _, err := state.Apply(sla.Event{Kind: sla.Opened, At: now, Priority: level, Terms: terms}); err != nil {
+		return nil, err
+	}
+	if decision.Contract != nil {
+		c.ContractID = &decision.Contract.ID
+	}
+	c.Commitment = decision.Commitment && state.Reason == ""
+	c.Flags, c.Reasons, c.Queue = decision.Flags, decision.Reasons, decision.Queue
+	if c.Flags == nil {
+		c.Flags = []string{}
+	}
+	c.Status, c.Rev, c.CreatedAt, c.UpdatedAt = casedesk.StatusNew, 1, now, now
+	rank := 0
+	if terms.Plan != nil {
+		rank = terms.Plan.Features.PriorityHandlingRank
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.insertCase(ctx, &c, state, rank); err != nil {
+			return err
+		}
+		if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventCreated, true, c.Desc, map[string]any{
+			"priority": c.Priority, "impact": c.Impact, "urgency": c.Urgency, "flags": c.Flags, "reasons": c.Reasons,
+		}); err != nil {
+			return err
+		}
+		if override != nil {
+			if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventPriority, true, override.Reason, override); err != nil {
+				return err
+			}
+		}
+		if err := tx.countCase(ctx, c.OrgID, "", c.Status); err != nil {
+			return err
+		}
+		if err := tx.indexText(ctx, c.ID, c.Language, c.Subject+"\n"+c.Desc, true); err != nil {
+			return err
+		}
+		if err := tx.caseHook(ctx, "case.created", &c); err != nil {
+			return err
+		}
+		return tx.record(ctx, actor, &c.OrgID, "case", c.ID, "create", map[string]any{"subject": c.Subject, "priority": c.Priority, "flags": c.Flags})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.caseByID(ctx, c.ID)
+}
+
+func (tx *Tx) insertCase(ctx context.Context, c *casedesk.Case, state *sla.State, rank int) error {
+	stateJSON, err := marshalState(state)
+	if err != nil {
+		return err
+	}
+	details, _ := json.Marshal(struct {
+		casedesk.CaseDetails
+		Reasons []string `json:"reasons,omitempty"`
+	}{c.Details, c.Reasons})
+	sum := summarize(state, c.CreatedAt)
+	sortDue := farFuture
+	if sum.due != nil {
+		sortDue = *sum.due
+	}
+	return tx.queryRow(ctx, `INSERT INTO cases (org_id, contract_id, contact_id, product_id, version_id, subject, description, details,
+		impact, urgency, priority, language, status, assignee_id, queue, commitment, flags, plan_rank, sla, due_at, sort_due, is_open,
+		check_at, at_risk, breached, parent_id, merged_into, rev, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.OrgID, c.ContractID, c.ContactID, c.ProductID, c.VersionID, c.Subject, c.Desc, string(details),
+		c.Impact, c.Urgency, c.Priority, c.Language, c.Status, c.AssigneeID, c.Queue, c.Commitment, joinList(c.Flags), -rank,
+		stateJSON, sum.due, sortDue, c.Status.IsOpen(), sum.check, sum.atRisk, sum.breached, c.ParentID, c.MergedInto,
+		c.Rev, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+}
+
+// addEvent appends to a case's thread and history.
+func (tx *Tx) addEvent(ctx context.Context, actor *casedesk.Actor, caseID int64, kind string, public bool, body string, data any) (int64, error) {
+	var raw string
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return 0, err
+		}
+		raw = string(b)
+	}
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO case_events (case_id, at, actor_id, kind, public, body, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		caseID, tx.db.now(), actorID, kind, public, body, raw).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("case %d: add %s: %w", caseID, kind, err)
+	}
+	return id, nil
+}
+
+// countCase keeps case_counts right as a case enters status to (from "" for
+// a new case) and leaves status from.
+func (tx *Tx) countCase(ctx context.Context, orgID int64, from, to casedesk.CaseStatus) error {
+	if from == to {
+		return nil
+	}
+	if from != "" {
+		if _, err := tx.exec(ctx, `UPDATE case_counts SET n = n - 1 WHERE org_id = ? AND status = ?`, orgID, from); err != nil {
+			return fmt.Errorf("count cases: %w", err)
+		}
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO case_counts (org_id, status, n) VALUES (?, ?, 1)
+		ON CONFLICT (org_id, status) DO UPDATE SET n = case_counts.n + 1`, orgID, to); err != nil {
+		return fmt.Errorf("count cases: %w", err)
+	}
+	return nil
+}
+
+// caseByID loads a case with no authorisation check.
+func (db *DB) caseByID(ctx context.Context, id int64) (*casedesk.Case, error) {
+	c, err := scanCase(db.queryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find case %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// FindCase returns a case if the actor may see it; otherwise "not found".
+func (db *DB) FindCase(ctx context.Context, actor *casedesk.Actor, id int64) (*casedesk.Case, error) {
+	if !actor.HasScope(casedesk.ScopeCasesRead) {
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read")
+	}
+	c, err := db.caseByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.IsStaff() {
+		o, err := db.organisation(ctx, c.OrgID)
+		if err != nil || !actor.CanSeeOrg(o) {
+			return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id)
+		}
+	}
+	return c, nil
+}
+
+// CaseEvents returns a case's thread: internal notes only for staff (and the
+// partner serving the case).
+func (db *DB) CaseEvents(ctx context.Context, actor *casedesk.Actor, caseID int64) ([]*casedesk.CaseEvent, error) {
+	c, err := db.FindCase(ctx, actor, caseID)
+	if err != nil {
+		return nil, err
+	}
+	internal := actor.IsStaff() || (actor.OrgKind == casedesk.OrgPartner && c.Queue == "partner")
+	rows, err := db.query(ctx, `SELECT id, case_id, at, actor_id, kind, public, body, data FROM case_events
+		WHERE case_id = ? AND (public OR ?) ORDER BY id`, caseID, internal)
+	if err != nil {
+		return nil, fmt.Errorf("case %d events: %w", caseID, err)
+	}
+	defer rows.Close()
+	out := []*casedesk.CaseEvent{}
+	for rows.Next() {
+		var (
+			e     casedesk.CaseEvent
+			actor sql.NullInt64
+			data  string
+		)
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.At, &actor, &e.Kind, &e.Public, &e.Body, &data); err != nil {
+			return nil, fmt.Errorf("case %d events: %w", caseID, err)
+		}
+		e.ActorID = nullInt(actor)
+		if data != "" {
+			e.Data = json.RawMessage(data)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// caseHook queues a case event for webhooks, in the same transaction.
+func (tx *Tx) caseHook(ctx context.Context, event string, c *casedesk.Case) error {
+	return tx.enqueue(ctx, "webhook", event, "", map[string]any{"event": event, "case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "priority": c.Priority})
+}

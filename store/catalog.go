@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/calendar"
+	"github.com/casedesk/casedesk/plan"
+	"github.com/casedesk/casedesk/sla"
+)
+
+// versionKey names one immutable version of a plan or calendar.
+type versionKey struct {
+	id      string
+	version int
+}
+
+// versionCache keeps parsed plan and calendar versions: a version never
+// changes once written, so it can be cached for the life of the process.
+type versionCache struct {
+	plans     sync.Map // versionKey → *plan.Plan
+	calendars sync.Map // versionKey → sla.Calendar
+}
+
+// seedPlans stores the built-in catalog on first start, so that
+// administrators edit it like any plan of their own.
+func (db *DB) seedPlans(ctx context.Context) error {
+	var n int
+	if err := db.queryRow(ctx, `SELECT count(*) FROM plan_versions`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		for _, p := range plan.Builtin().Latest() {
+			if err := tx.insertPlan(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (tx *Tx) insertPlan(ctx context.Context, p *plan.Plan) error {
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("store plan %s: %w", p.ID, err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO plan_versions (plan_id, version, doc, created_at) VALUES (?, ?, ?, ?)`,
+		p.ID, p.Version, string(doc), tx.db.now())
+	if isUniqueViolation(err) {
+		return casedesk.Errorf(casedesk.ECONFLICT, "plan %s changed meanwhile: reload and edit again", p.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("store plan %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// Plan returns version v of a plan, or with v == 0 its newest version.
+func (db *DB) Plan(ctx context.Context, id string, v int) (*plan.Plan, error) {
+	if v == 0 {
+		var latest sql.NullInt64
+		if err := db.queryRow(ctx, `SELECT max(version) FROM plan_versions WHERE plan_id = ?`, id).Scan(&latest); err != nil {
+			return nil, fmt.Errorf("find plan %s: %w", id, err)
+		}
+		if !latest.Valid {
+			return nil, casedesk.FieldErrorf("plan_id", "no plan %q in the catalog", id)
+		}
+		v = int(latest.Int64)
+	}
+	key := versionKey{id, v}
+	if p, ok := db.versions.plans.Load(key); ok {
+		return p.(*plan.Plan), nil
+	}
+	var doc string
+	err := db.queryRow(ctx, `SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`, id, v).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.FieldErrorf("plan_id", "no version %d of plan %q", v, id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find plan %s v%d: %w", id, v, err)
+	}
+	var p plan.Plan
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, fmt.Errorf("plan %s v%d is unreadable: %w", id, v, err)
+	}
+	db.versions.plans.Store(key, &p)
+	return &p, nil
+}
+
+// Plans returns the newest version of every plan.
+func (db *DB) Plans(ctx context.Context) ([]*plan.Plan, error) {
+	rows, err := db.query(ctx, `SELECT plan_id, max(version) FROM plan_versions GROUP BY plan_id ORDER BY plan_id`)
+	if err != nil {
+		return nil, fmt.Errorf("list plans: %w", err)
+	}
+	var keys []versionKey
+	for rows.Next() {
+		var k versionKey
+		if err := rows.Scan(&k.id, &k.version); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list plans: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	out := make([]*plan.Plan, 0, len(keys))
+	for _, k := range keys {
+		p, err := db.Plan(ctx, k.id, k.version)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// EditPlan stores p as the next version of its plan; administrators only.
+// Clocks already running keep the version they started with.
+func (db *DB) EditPlan(ctx context.Context, actor *casedesk.Actor, p plan.Plan) (*plan.Plan, error) {
+	if !actor.CanManageOrgs() {
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit plans")
+	}
+	p.Version = 1
+	if old, err := db.Plan(ctx, p.ID, 0); err == nil {
+		p.Version = old.Version + 1
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.insertPlan(ctx, &p); err != nil {
+			return err
+		}
+		return tx.record(ctx, actor, nil, "plan", 0, "edit", map[string]any{"plan_id": p.ID, "version": p.Version})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Calendar returns version v of a calendar (0: the newest): a built-in, or one
+// an administrator defined.
+func (db *DB) Calendar(ctx context.Context, id string, v int) (sla.Calendar, error) {
+	if c, ok := sla.Builtin(id); ok {
+		return c, nil
+	}
+	if v == 0 {
+		var latest sql.NullInt64
+		if err := db.queryRow(ctx, `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`, id).Scan(&latest); err != nil {
+			return sla.Calendar{}, fmt.Errorf("find calendar %s: %w", id, err)
+		}
+		if !latest.Valid {
+			return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no calendar %q: use americas, emea, apac, 24x7, 24x5 or define it", id)
+		}
+		v = int(latest.Int64)
+	}
+	key := versionKey{id, v}
+	if c, ok := db.versions.calendars.Load(key); ok {
+		return c.(sla.Calendar), nil
+	}
+	var spec string
+	err := db.queryRow(ctx, `SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`, id, v).Scan(&spec)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no version %d of calendar %q", v, id)
+	}
+	if err != nil {
+		return sla.Calendar{}, fmt.Errorf("find calendar %s v%d: %w", id, v, err)
+	}
+	cal, err := calendar.Parse([]byte(spec))
+	if err != nil {
+		return sla.Calendar{}, fmt.Errorf("calendar %s v%d is unreadable: %w", id, v, err)
+	}
+	c := sla.Calendar{CalendarRef: sla.CalendarRef{ID: id, Version: v, Description: sla.Describe(cal.Spec())}, Cal: cal}
+	db.versions.calendars.Store(key, c)
+	return c, nil
+}
+
+// SaveCalendar stores spec as the next version of calendar id; administrators
+// only. Built-in calendars cannot be replaced: define one of your own.
+func (db *DB) SaveCalendar(ctx context.Context, actor *casedesk.Actor, id string, spec []byte) (sla.Calendar, error) {
+	if !actor.CanManageOrgs() {
+		return sla.Calendar{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit calendars")
+	}
+	if _, builtin := sla.Builtin(id); builtin {
+		return sla.Calendar{}, casedesk.FieldErrorf("id", "%q is a built-in calendar; give yours another name", id)
+	}
+	if id == "" || len(id) > 64 {
+		return sla.Calendar{}, casedesk.FieldErrorf("id", "must be 1 to 64 characters")
+	}
+	cal, err := calendar.Parse(spec)
+	if err != nil {
+		return sla.Calendar{}, err
+	}
+	canonical, err := json.Marshal(cal.Spec())
+	if err != nil {
+		return sla.Calendar{}, err
+	}
+	var v int
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var latest sql.NullInt64
+		if err := tx.queryRow(ctx, `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`, id).Scan(&latest); err != nil {
+			return err
+		}
+		v = int(latest.Int64) + 1
+		if _, err := tx.exec(ctx, `INSERT INTO calendar_versions (calendar_id, version, spec, created_at) VALUES (?, ?, ?, ?)`,
+			id, v, string(canonical), db.now()); err != nil {
+			return fmt.Errorf("save calendar %s: %w", id, err)
+		}
+		return tx.record(ctx, actor, nil, "calendar", 0, "edit", map[string]any{"calendar_id": id, "version": v})
+	})
+	if err != nil {
+		return sla.Calendar{}, err
+	}
+	return db.Calendar(ctx, id, v)
+}

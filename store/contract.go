@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+const contractColumns = `id, org_id, plan_id, calendar_id, starts_on, ends_on, products, product_lines, status, partner_id, support_manager_id, created_at, updated_at`
+
+func scanContract(row interface{ Scan(...any) error }) (*casedesk.Contract, error) {
+	var (
+		c                casedesk.Contract
+		products, lines  string
+		partner, manager sql.NullInt64
+	)
+	if err := row.Scan(&c.ID, &c.OrgID, &c.PlanID, &c.CalendarID, &c.StartsOn, &c.EndsOn, &products, &lines,
+		&c.Status, &partner, &manager, &c.CreatedAt, &c.UpdatedAt); err != nil {
+		return nil, err
+	}
+	c.Products = []int64{}
+	for _, s := range splitList(products) {
+		id, _ := strconv.ParseInt(s, 10, 64)
+		c.Products = append(c.Products, id)
+	}
+	c.ProductLines = splitList(lines)
+	c.PartnerID, c.SupportManagerID = nullInt(partner), nullInt(manager)
+	return &c, nil
+}
+
+func joinIDs(ids []int64) string {
+	ss := make([]string, len(ids))
+	for i, id := range ids {
+		ss[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(ss, ",")
+}
+
+// canManageContracts: administrators, support managers and CSMs.
+func canManageContracts(a *casedesk.Actor) bool {
+	if !a.HasScope(casedesk.ScopeAdminWrite) {
+		return false
+	}
+	return a.IsAdmin() || a.Role == casedesk.RoleSupportManager || a.Role == casedesk.RoleCSM
+}
+
+// contractTerm returns the instants a contract covers: from StartsOn 00:00 to
+// the end of EndsOn, in loc.
+func contractTerm(c *casedesk.Contract, loc *time.Location) (start, end time.Time) {
+	s, _ := time.ParseInLocation("2006-01-02", c.StartsOn, loc)
+	e, _ := time.ParseInLocation("2006-01-02", c.EndsOn, loc)
+	return s, e.AddDate(0, 0, 1)
+}
+
+// fill completes the derived fields of a contract: contacts, limit, expiry.
+func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
+	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT user_id FROM contract_contacts WHERE contract_id = ? ORDER BY added_at, user_id`), c.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	c.Contacts = []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		c.Contacts = append(c.Contacts, id)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if p, err := db.Plan(ctx, c.PlanID, 0); err == nil {
+		c.ContactLimit = p.TechnicalContacts.Value
+	}
+	loc := time.UTC
+	if cal, err := db.Calendar(ctx, c.CalendarID, 0); err == nil {
+		loc = cal.Cal.Location()
+	}
+	_, end := contractTerm(c, loc)
+	c.Expired = !db.now().Before(end)
+	return nil
+}
+
+// CreateContract stores a contract for a customer organisation.
+func (db *DB) CreateContract(ctx context.Context, actor *casedesk.Actor, c *casedesk.Contract) error {
+	if !canManageContracts(actor) {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may create contracts")
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	o, err := db.FindOrganisation(ctx, actor, c.OrgID)
+	if err != nil {
+		return err
+	}
+	if o.Kind != casedesk.OrgCustomer {
+		return casedesk.FieldErrorf("org_id", "contracts belong to customer organisations; %s is a %s", o.Name, o.Kind)
+	}
+	if c.PartnerID == nil {
+		c.PartnerID = o.PartnerID
+	}
+	if _, err := db.Plan(ctx, c.PlanID, 0); err != nil {
+		return err
+	}
+	if _, err := db.Calendar(ctx, c.CalendarID, 0); err != nil {
+		return err
+	}
+	for i, id := range c.Products {
+		if _, err := db.Product(ctx, id); err != nil {
+			return casedesk.FieldErrorf(fmt.Sprintf("products[%d]", i), "no product %d", id)
+		}
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.checkPartner(ctx, c.PartnerID); err != nil {
+			return err
+		}
+		now := db.now()
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := tx.queryRow(ctx, `INSERT INTO contracts (org_id, plan_id, calendar_id, starts_on, ends_on, products, product_lines, status, partner_id, support_manager_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			c.OrgID, c.PlanID, c.CalendarID, c.StartsOn, c.EndsOn, joinIDs(c.Products), joinList(c.ProductLines), c.Status,
+			c.PartnerID, c.SupportManagerID, now, now).Scan(&c.ID); err != nil {
+			return fmt.Errorf("create contract: %w", err)
+		}
+		return tx.record(ctx, actor, &c.OrgID, "contract", c.ID, "create", c)
+	})
+	if err != nil {
+		return err
+	}
+	return db.fill(ctx, db.sql, c)
+}
+
+// FindContract returns a contract if the actor may see its organisation.
+func (db *DB) FindContract(ctx context.Context, actor *casedesk.Actor, id int64) (*casedesk.Contract, error) {
+	c, err := scanContract(db.queryRow(ctx, `SELECT `+contractColumns+` FROM contracts WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find contract %d: %w", id, err)
+	}
+	if _, err := db.FindOrganisation(ctx, actor, c.OrgID); err != nil {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id)
+	}
+	return c, db.fill(ctx, db.sql, c)
+}
+
+// ListContracts returns an organisation's contracts, newest first.
+func (db *DB) ListContracts(ctx context.Context, actor *casedesk.Actor, orgID int64) ([]*casedesk.Contract, error) {
+	if _, err := db.FindOrganisation(ctx, actor, orgID); err != nil {
+		return nil, err
+	}
+	return db.contractsOf(ctx, orgID)
+}
+
+func (db *DB) contractsOf(ctx context.Context, orgID int64) ([]*casedesk.Contract, error) {
+	rows, err := db.query(ctx, `SELECT `+contractColumns+` FROM contracts WHERE org_id = ? ORDER BY id DESC`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("list contracts: %w", err)
+	}
+	var out []*casedesk.Contract
+	for rows.Next() {
+		c, err := scanContract(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list contracts: %w", err)
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	for _, c := range out {
+		if err := db.fill(ctx, db.sql, c); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// AddContact names a user of the contract's organisation as a technical
+// contact, up to the plan's limit. Over the limit the refusal says the limit
+// and who holds the seats.
+func (db *DB) AddContact(ctx context.Context, actor *casedesk.Actor, contractID, userID int64) (*casedesk.Contract, error) {
+	c, err := db.FindContract(ctx, actor, contractID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := db.organisation(ctx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if !canManageContracts(actor) && !actor.CanManageUsersOf(o) {
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts")
+	}
+	u, err := db.user(ctx, userID)
+	if err != nil || u.OrgID == nil || *u.OrgID != c.OrgID {
+		return nil, casedesk.FieldErrorf("user_id", "user %d is not a user of this contract's organisation", userID)
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT count(*) FROM contract_contacts WHERE contract_id = ? AND user_id = ?`, contractID, userID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := db.fill(ctx, tx.tx, c); err != nil {
+			return err
+		}
+		if c.ContactLimit > 0 && len(c.Contacts) >= c.ContactLimit {
+			return db.limitError(ctx, c)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO contract_contacts (contract_id, user_id, added_at) VALUES (?, ?, ?)`, contractID, userID, db.now()); err != nil {
+			return fmt.Errorf("add technical contact: %w", err)
+		}
+		if u.Role == casedesk.RoleCustomerUser {
+			if _, err := tx.exec(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, casedesk.RoleCustomerContact, db.now(), userID); err != nil {
+				return err
+			}
+		}
+		return tx.record(ctx, actor, &c.OrgID, "contract", c.ID, "add_contact", map[string]int64{"user_id": userID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindContract(ctx, actor, contractID)
+}
+
+// limitError names the limit and the seat holders.
+func (db *DB) limitError(ctx context.Context, c *casedesk.Contract) error {
+	var names []string
+	for _, id := range c.Contacts {
+		if u, err := db.user(ctx, id); err == nil {
+			names = append(names, fmt.Sprintf("%s <%s>", u.Name, u.Email))
+		}
+	}
+	return &casedesk.Error{Code: casedesk.ELIMIT, Field: "user_id", Message: fmt.Sprintf(
+		"the %s plan allows %d technical contacts and all seats are taken by %s: remove one first, or upgrade the plan",
+		c.PlanID, c.ContactLimit, strings.Join(names, ", "))}
+}
+
+// RemoveContact frees a technical-contact seat.
+func (db *DB) RemoveContact(ctx context.Context, actor *casedesk.Actor, contractID, userID int64) error {
+	c, err := db.FindContract(ctx, actor, contractID)
+	if err != nil {
+		return err
+	}
+	o, err := db.organisation(ctx, c.OrgID)
+	if err != nil {
+		return err
+	}
+	if !canManageContracts(actor) && !actor.CanManageUsersOf(o) {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts")
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `DELETE FROM contract_contacts WHERE contract_id = ? AND user_id = ?`, contractID, userID); err != nil {
+			return fmt.Errorf("remove technical contact: %w", err)
+		}
+		return tx.record(ctx, actor, &c.OrgID, "contract", c.ID, "remove_contact", map[string]int64{"user_id": userID})
+	})
+}
