@@ -91,6 +91,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		demo      = fs.Bool("demo", false, "load demo data on first start and print how to log in")
 		logFormat = fs.String("log-format", "text", "log format: text or json")
 		grace     = fs.Duration("shutdown-grace", 30*time.Second, "how long to let requests in flight finish on SIGTERM")
+		every     = fs.Duration("sla-interval", 10*time.Second, "how often to look for SLA warnings and breaches that have come due")
 	)
 	db.add(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -128,7 +129,11 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 		SecureCookies: strings.HasPrefix(*baseURL, "https://"),
 	}
 	srv.Init()
+	if *every < 100*time.Millisecond {
+		return usageErrorf("sla-interval", "must be at least 100ms")
+	}
 	go expireSessions(ctx, store, log)
+	go sweepSLA(ctx, store, *every, log)
 	log.Info("casedesk is serving", "version", Version, "listen", l.Addr().String(), "base_url", *baseURL, "database", db.where())
 	fmt.Fprintf(out, "casedesk %s is ready at %s (%s)\n", Version, *baseURL, db.where())
 	if err := srv.Serve(ctx, l, *grace); err != nil {
@@ -151,6 +156,32 @@ func expireSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 				log.Warn("deleting expired sessions", "err", err)
 			} else if n > 0 {
 				log.Info("deleted expired sessions", "count", n)
+			}
+		}
+	}
+}
+
+// sweepSLA fires due SLA warnings and breaches every interval until ctx is
+// done. Every instance sweeps; each alert still fires once (store.SweepSLA).
+func sweepSLA(ctx context.Context, db *store.DB, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for {
+				n, err := db.SweepSLA(ctx, 200)
+				if err != nil {
+					if ctx.Err() == nil {
+						log.Error("SLA sweep", "err", err)
+					}
+					break
+				}
+				if n < 200 {
+					break
+				}
 			}
 		}
 	}

@@ -41,6 +41,42 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /api/v1/audit", s.requireScope("audit:read", s.handleListAudit))
 
+	mux.HandleFunc("GET /api/v1/products", s.handleListProducts)
+	mux.HandleFunc("GET /api/v1/products/{id}/versions", s.handleProductVersions)
+	mux.HandleFunc("POST /api/v1/products", s.requireScope("admin:write", s.handleCreateProduct))
+	mux.HandleFunc("POST /api/v1/products/{id}/versions", s.requireScope("admin:write", s.handleAddVersion))
+
+	mux.HandleFunc("GET /api/v1/plans", s.requireActor(s.handleListPlans))
+	mux.HandleFunc("GET /api/v1/plans/{id}", s.requireActor(s.handleGetPlan))
+	mux.HandleFunc("PUT /api/v1/plans/{id}", s.requireScope("admin:write", s.handleEditPlan))
+	mux.HandleFunc("GET /api/v1/calendars/{id}", s.requireActor(s.handleGetCalendar))
+	mux.HandleFunc("PUT /api/v1/calendars/{id}", s.requireScope("admin:write", s.handleSaveCalendar))
+
+	mux.HandleFunc("GET /api/v1/organisations/{id}/contracts", s.requireScope("cases:read", s.handleListContracts))
+	mux.HandleFunc("POST /api/v1/organisations/{id}/contracts", s.requireScope("admin:write", s.idempotent(s.handleCreateContract)))
+	mux.HandleFunc("GET /api/v1/contracts/{id}", s.requireScope("cases:read", s.handleGetContract))
+	mux.HandleFunc("PATCH /api/v1/contracts/{id}", s.requireScope("admin:write", s.handleUpdateContract))
+	mux.HandleFunc("POST /api/v1/contracts/{id}/contacts", s.requireScope("admin:write", s.handleAddContact))
+	mux.HandleFunc("DELETE /api/v1/contracts/{id}/contacts/{user}", s.requireScope("admin:write", s.handleRemoveContact))
+
+	mux.HandleFunc("GET /api/v1/cases", s.requireScope("cases:read", s.handleListCases))
+	mux.HandleFunc("POST /api/v1/cases", s.requireScope("cases:write", s.idempotent(s.handleCreateCase)))
+	mux.HandleFunc("GET /api/v1/cases/counts", s.requireScope("cases:read", s.handleCaseCounts))
+	mux.HandleFunc("GET /api/v1/cases/{id}", s.requireScope("cases:read", s.handleGetCase))
+	mux.HandleFunc("PATCH /api/v1/cases/{id}", s.requireScope("cases:write", s.handleUpdateCase))
+	mux.HandleFunc("GET /api/v1/cases/{id}/sla", s.requireScope("cases:read", s.handleCaseSLA))
+	mux.HandleFunc("GET /api/v1/cases/{id}/events", s.requireScope("cases:read", s.handleCaseEvents))
+	mux.HandleFunc("POST /api/v1/cases/{id}/replies", s.requireScope("cases:write", s.handleReply))
+	mux.HandleFunc("POST /api/v1/cases/{id}/merge", s.requireScope("cases:write", s.handleMergeCase))
+	mux.HandleFunc("POST /api/v1/cases/{id}/split", s.requireScope("cases:write", s.idempotent(s.handleSplitCase)))
+	mux.HandleFunc("GET /api/v1/cases/{id}/remote-access", s.requireScope("cases:read", s.handleListRemoteAccess))
+	mux.HandleFunc("POST /api/v1/cases/{id}/remote-access", s.requireScope("cases:write", s.handleGrantRemoteAccess))
+	mux.HandleFunc("DELETE /api/v1/cases/{id}/remote-access/{grant}", s.requireScope("cases:write", s.handleRevokeRemoteAccess))
+	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.requireScope("cases:write", s.handleUploadAttachment))
+	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.requireScope("cases:read", s.handleDownloadAttachment))
+	mux.HandleFunc("GET /api/v1/search", s.requireScope("cases:read", s.handleSearch))
+	mux.HandleFunc("GET /api/v1/notifications", s.requireActor(s.handleNotifications))
+
 	mux.HandleFunc("/api/", s.notFound)
 
 	return s.observe(secureHeaders(s.sessions.LoadAndSave(s.authenticate(recordRoute(mux)))))

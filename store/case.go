@@ -326,3 +326,20 @@ func (db *DB) CaseEvents(ctx context.Context, actor *casedesk.Actor, caseID int6
 func (tx *Tx) caseHook(ctx context.Context, event string, c *casedesk.Case) error {
 	return tx.enqueue(ctx, "webhook", event, "", map[string]any{"event": event, "case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "priority": c.Priority})
 }
+
+// CaseSLA answers "when is this due, and why" for a case: every clock with
+// its calendar, target, business and real time elapsed, and pauses.
+func (db *DB) CaseSLA(ctx context.Context, actor *casedesk.Actor, id int64) (*casedesk.Case, sla.Report, error) {
+	c, err := db.FindCase(ctx, actor, id)
+	if err != nil {
+		return nil, sla.Report{}, err
+	}
+	st, err := db.loadState(ctx, c)
+	if err != nil {
+		return nil, sla.Report{}, err
+	}
+	if st.Opened.IsZero() {
+		return c, sla.Report{}, nil
+	}
+	return c, st.Explain(db.now()), nil
+}

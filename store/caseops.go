@@ -294,3 +294,42 @@ func (db *DB) Split(ctx context.Context, actor *casedesk.Actor, caseID int64, su
 	})
 	return child, err
 }
+
+// applyContractTerms re-reads a case's contract and applies its terms now.
+func (db *DB) applyContractTerms(ctx context.Context, actor *casedesk.Actor, caseID int64) (*casedesk.Case, error) {
+	return db.mutateCase(ctx, actor, caseID, 0, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
+		ch := caseChange{hook: "case.terms_changed"}
+		if c.ContractID == nil || st.Opened.IsZero() {
+			return ch, nil
+		}
+		k, err := scanContract(tx.queryRow(ctx, `SELECT `+contractColumns+` FROM contracts WHERE id = ?`, *c.ContractID))
+		if err != nil {
+			return ch, fmt.Errorf("case %d: contract: %w", c.ID, err)
+		}
+		if err := db.fill(ctx, tx.tx, k); err != nil {
+			return ch, err
+		}
+		product, err := db.Product(ctx, c.ProductID)
+		if err != nil {
+			return ch, err
+		}
+		var version *casedesk.Version
+		if c.VersionID != nil {
+			version, _ = db.version(ctx, c.ProductID, *c.VersionID)
+		}
+		now := db.now()
+		// Flags that only the contract decided are re-decided; others stay.
+		commitment := k.Status == casedesk.ContractActive && !k.Expired && k.Covers(product.ID, product.Line) &&
+			!slices.Contains(c.Flags, casedesk.FlagOutOfScope)
+		terms, err := db.caseTerms(ctx, k, product, version, commitment, now)
+		if err != nil {
+			return ch, err
+		}
+		if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventContractChanged, false, "", map[string]any{"contract": k.ID, "plan": k.PlanID}); err != nil {
+			return ch, err
+		}
+		c.Commitment = commitment && !(version != nil && version.PastEndOfLife(now))
+		ch.events = []sla.Event{{Kind: sla.TermsChanged, At: now, Terms: terms}}
+		return ch, nil
+	})
+}

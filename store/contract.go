@@ -265,3 +265,94 @@ func (db *DB) RemoveContact(ctx context.Context, actor *casedesk.Actor, contract
 		return tx.record(ctx, actor, &c.OrgID, "contract", c.ID, "remove_contact", map[string]int64{"user_id": userID})
 	})
 }
+
+// ContractUpdate holds the fields of a contract change; nil means unchanged.
+type ContractUpdate struct {
+	PlanID           *string                  `json:"plan_id"`
+	CalendarID       *string                  `json:"calendar_id"`
+	EndsOn           *string                  `json:"ends_on"`
+	Status           *casedesk.ContractStatus `json:"status"`
+	SupportManagerID *int64                   `json:"support_manager_id"`
+}
+
+// UpdateContract changes a contract — an upgrade of plan at any time, a
+// renewal (a later end), a calendar change — and applies the new terms to
+// every open case under it from the moment of the change, re-targeting their
+// clocks by the SLA engine's rule.
+func (db *DB) UpdateContract(ctx context.Context, actor *casedesk.Actor, id int64, upd ContractUpdate) (*casedesk.Contract, error) {
+	if !canManageContracts(actor) {
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may change contracts")
+	}
+	c, err := db.FindContract(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	changes := map[string]change{}
+	setStr := func(name string, dst *string, v *string) {
+		if v != nil && *v != *dst {
+			changes[name] = change{*dst, *v}
+			*dst = *v
+		}
+	}
+	setStr("plan_id", &c.PlanID, upd.PlanID)
+	setStr("calendar_id", &c.CalendarID, upd.CalendarID)
+	setStr("ends_on", &c.EndsOn, upd.EndsOn)
+	if upd.Status != nil && *upd.Status != c.Status {
+		changes["status"] = change{c.Status, *upd.Status}
+		c.Status = *upd.Status
+	}
+	if upd.SupportManagerID != nil {
+		changes["support_manager_id"] = change{c.SupportManagerID, *upd.SupportManagerID}
+		c.SupportManagerID = upd.SupportManagerID
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := db.Plan(ctx, c.PlanID, 0); err != nil {
+		return nil, err
+	}
+	if _, err := db.Calendar(ctx, c.CalendarID, 0); err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return c, nil
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE contracts SET plan_id = ?, calendar_id = ?, ends_on = ?, status = ?, support_manager_id = ?, updated_at = ? WHERE id = ?`,
+			c.PlanID, c.CalendarID, c.EndsOn, c.Status, c.SupportManagerID, db.now(), c.ID); err != nil {
+			return fmt.Errorf("update contract %d: %w", id, err)
+		}
+		return tx.record(ctx, actor, &c.OrgID, "contract", c.ID, "update", changes)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.retargetContractCases(ctx, actor, c.ID); err != nil {
+		return nil, err
+	}
+	return db.FindContract(ctx, actor, id)
+}
+
+// retargetContractCases applies a contract's current terms to its open cases.
+func (db *DB) retargetContractCases(ctx context.Context, actor *casedesk.Actor, contractID int64) error {
+	rows, err := db.query(ctx, `SELECT id FROM cases WHERE contract_id = ? AND is_open = ?`, contractID, true)
+	if err != nil {
+		return fmt.Errorf("re-target cases: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if _, err := db.applyContractTerms(ctx, actor, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
