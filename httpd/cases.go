@@ -735,4 +735,3 @@ func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request, a *
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-
