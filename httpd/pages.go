@@ -3,39 +3,55 @@ package httpd
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
+	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/i18n"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFiles embed.FS
 
-// pageNames are the pages; each is parsed with the layout into its own set.
-var pageNames = []string{"login", "home"}
+//go:embed static
+var staticFiles embed.FS
 
-// pages maps a page name to its parsed templates. The "t" function is bound
-// per request to the caller's language; here it is only a placeholder.
+// pages maps a page name (its file name without .html) to its templates: the
+// layout, the partials and the page. The "t" function and the formatters are
+// bound per request to the caller's language and zone; here they are
+// placeholders so that parsing succeeds.
 var pages = func() map[string]*template.Template {
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
 	out := map[string]*template.Template{}
-	for _, name := range pageNames {
-		t := template.New(name).Funcs(template.FuncMap{"t": func(string, ...any) string { return "" }})
-		out[name] = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html"))
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t := template.New(name).Funcs(placeholderFuncs)
+		out[name] = template.Must(t.ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html", f))
 	}
 	return out
 }()
 
-// pageData is what every page receives.
+// pageData is what every page receives; Data is the page's own.
 type pageData struct {
 	Lang      string
 	Languages []string
 	CSRF      string
 	User      *casedesk.User
+	Staff     bool
+	Admin     bool
 	Error     string // a message key
 	Email     string
+	Data      any
 }
 
 // langSessionKey keeps the language a visitor picked with ?lang=.
@@ -60,9 +76,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	loc := s.localizer(r, data.User)
 	data.Lang, data.Languages = loc.Lang(), casedesk.Locales
 	data.CSRF = s.csrfToken(r.Context())
-	t, err := pages[name].Clone()
+	if a := actorFrom(r); a != nil {
+		data.Staff, data.Admin = a.IsStaff(), a.IsAdmin()
+	}
+	page, ok := pages[name]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no page %q", name))
+		return
+	}
+	t, err := page.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": loc.T})
+		t.Funcs(formatFuncs(loc, userZone(data.User)))
 		var buf bytes.Buffer
 		if err = t.ExecuteTemplate(&buf, "layout", data); err == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -131,4 +155,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "home", pageData{User: u})
+}
+
+// staticHandler serves the embedded stylesheet and scripts, cacheable for a day.
+func staticHandler() http.Handler {
+	files := http.FileServerFS(staticFiles)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	})
 }

@@ -12,7 +12,13 @@ import (
 var messageKey = regexp.MustCompile(`\bt "([^"]+)"`)
 
 func TestTemplates_UseOnlyKeysEveryCatalogHas(t *testing.T) {
-	files, err := fs.Glob(templateFiles, "templates/*.html")
+	var files []string
+	err := fs.WalkDir(templateFiles, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return err
+	})
 	if err != nil || len(files) == 0 {
 		t.Fatalf("templates: %v", err)
 	}

@@ -7,6 +7,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"path"
+	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -26,12 +29,30 @@ var (
 func newBundle() *i18n.Bundle {
 	b := i18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	for _, tag := range Languages {
-		if _, err := b.LoadMessageFileFS(catalogs, "catalog/"+tag.String()+".json"); err != nil {
-			panic(fmt.Sprintf("i18n: catalog %s: %v", tag, err))
+	files, err := fs.Glob(catalogs, "catalog/*.json")
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(catalogs, f); err != nil {
+			panic(fmt.Sprintf("i18n: catalog %s: %v", f, err))
 		}
 	}
 	return b
+}
+
+// catalogFiles returns the catalog files of one language: en.json and every
+// area's file such as portal.en.json.
+func catalogFiles(lang string) []string {
+	files, _ := fs.Glob(catalogs, "catalog/*.json")
+	var out []string
+	for _, f := range files {
+		base := strings.TrimSuffix(path.Base(f), ".json")
+		if base == lang || strings.HasSuffix(base, "."+lang) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Localizer translates messages into one language.
@@ -91,16 +112,20 @@ func Has(id string) bool {
 	return true
 }
 
-// defines reports whether the catalog of tag itself holds id.
+// defines reports whether the catalogs of tag itself hold id.
 func defines(tag language.Tag, id string) bool {
-	data, err := catalogs.ReadFile("catalog/" + tag.String() + ".json")
-	if err != nil {
-		return false
+	for _, f := range catalogFiles(tag.String()) {
+		data, err := catalogs.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(data, &m) != nil {
+			continue
+		}
+		if _, ok := m[id]; ok {
+			return true
+		}
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(data, &m) != nil {
-		return false
-	}
-	_, ok := m[id]
-	return ok
+	return false
 }

@@ -8,17 +8,22 @@ import (
 
 func keys(t *testing.T, lang string) []string {
 	t.Helper()
-	data, err := catalogs.ReadFile("catalog/" + lang + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatalf("%s: %v", lang, err)
-	}
 	var ks []string
-	for k := range m {
-		ks = append(ks, k)
+	for _, f := range catalogFiles(lang) {
+		data, err := catalogs.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for k := range m {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		t.Fatalf("no catalog for %s", lang)
 	}
 	sort.Strings(ks)
 	return ks
