@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -164,4 +165,22 @@ func staticHandler() http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// requirePage wraps a page handler that needs a logged-in user: anonymous
+// visitors go to the login page, and the handler gets the actor and the user.
+func (s *Server) requirePage(h func(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := actorFrom(r)
+		if a == nil || a.TokenID != 0 {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		u, err := s.DB.FindUser(r.Context(), a, a.UserID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r, a, u)
+	}
 }

@@ -19,6 +19,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login", s.handleLoginPage)
 	mux.HandleFunc("POST /login", s.handleLoginForm)
 	mux.HandleFunc("POST /logout", s.handleLogoutForm)
+	s.portalRoutes(mux)
+	s.consoleRoutes(mux)
+	s.adminRoutes(mux)
 
 	mux.HandleFunc("POST /api/v1/register", s.handleRegister)
 	mux.HandleFunc("POST /api/v1/verify", s.handleVerify)
