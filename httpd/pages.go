@@ -105,7 +105,7 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", pageData{})
+	s.render(w, r, http.StatusOK, "login", pageData{Data: r.URL.Query().Get("next")})
 }
 
 // loginErrorKeys maps login failures to the message shown on the form.
@@ -118,7 +118,11 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	_, err := s.login(r.Context(), r, email, r.PostFormValue("password"))
 	if err == nil {
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		next := r.URL.Query().Get("next")
+		if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+			next = "/" // only local paths: no open redirect
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
 	key, known := loginErrorKeys[casedesk.ErrorCode(err)]
@@ -133,7 +137,7 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	if casedesk.ErrorCode(err) == casedesk.ERATELIMIT {
 		status = http.StatusTooManyRequests
 	}
-	s.render(w, r, status, "login", pageData{Error: key, Email: email})
+	s.render(w, r, status, "login", pageData{Error: key, Email: email, Data: r.URL.Query().Get("next")})
 }
 
 func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
@@ -146,16 +150,14 @@ func (s *Server) handleLogoutForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	if a == nil {
+	switch {
+	case a == nil:
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
+	case a.IsStaff():
+		http.Redirect(w, r, "/console", http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, "/portal", http.StatusSeeOther)
 	}
-	u, err := s.DB.FindUser(r.Context(), a, a.UserID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "home", pageData{User: u})
 }
 
 // staticHandler serves the embedded stylesheet and scripts, cacheable for a day.
