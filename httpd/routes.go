@@ -81,6 +81,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/search", s.requireScope("cases:read", s.handleSearch))
 	mux.HandleFunc("GET /api/v1/notifications", s.requireActor(s.handleNotifications))
 
+	mux.HandleFunc("GET /api/v1/webhooks", s.requireScope("admin:read", s.handleListWebhooks))
+	mux.HandleFunc("POST /api/v1/webhooks", s.requireScope("admin:write", s.handleCreateWebhook))
+	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", s.requireScope("admin:write", s.handleDeleteWebhook))
+	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", s.requireScope("admin:read", s.handleListDeliveries))
 	mux.HandleFunc("/api/", s.notFound)
 
 	return s.observe(secureHeaders(s.sessions.LoadAndSave(s.authenticate(recordRoute(mux)))))
