@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/entitlement"
@@ -111,6 +112,12 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	if err != nil || contact.OrgID == nil {
 		return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID)
 	}
+	if staff {
+		// Staff name the contact: it must be a customer's, not a partner's or staff's.
+		if o, err := db.organisation(ctx, *contact.OrgID); err != nil || o.Kind != casedesk.OrgCustomer {
+			return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID)
+		}
+	}
 	c.OrgID = *contact.OrgID
 	product, err := db.Product(ctx, c.ProductID)
 	if err != nil {
@@ -125,6 +132,11 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	contracts, err := db.contractsOf(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
+	}
+	if staff && c.ContractID != nil {
+		// A split part stays under its parent's contract.
+		keep := *c.ContractID
+		contracts = slices.DeleteFunc(contracts, func(k *casedesk.Contract) bool { return k.ID != keep })
 	}
 	names := map[int64]string{}
 	for _, k := range contracts {
@@ -150,6 +162,7 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	if _, err := state.Apply(sla.Event{Kind: sla.Opened, At: now, Priority: level, Terms: terms}); err != nil {
 		return nil, err
 	}
+	c.ContractID = nil
 	if decision.Contract != nil {
 		c.ContractID = &decision.Contract.ID
 	}

@@ -280,7 +280,7 @@ func (db *DB) Split(ctx context.Context, actor *casedesk.Actor, caseID int64, su
 		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff split cases")
 	}
 	part := casedesk.Case{
-		ContactID: parent.ContactID, ProductID: parent.ProductID, VersionID: parent.VersionID,
+		ContactID: parent.ContactID, ProductID: parent.ProductID, VersionID: parent.VersionID, ContractID: parent.ContractID,
 		Subject: subject, Desc: description, Details: parent.Details, Impact: parent.Impact, Urgency: parent.Urgency,
 		Language: parent.Language, ParentID: &parent.ID,
 	}

@@ -134,6 +134,38 @@ func TestOpenCase_RefusesUserWhoIsNotATechnicalContactNamingThem(t *testing.T) {
 	})
 }
 
+func TestOpenCase_StaffNameACustomersUserAsContact(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		p, k := deskFixture(t, db, f, "zmanda-premium")
+		eng := engineer(t, db, f, "eng@vendor.example")
+		in := casedesk.Case{ProductID: p.ID, Subject: "Called in", Desc: "By phone", Impact: "low", Urgency: "low"}
+		for _, contact := range []*casedesk.Actor{f.partnerAgent, eng, f.admin} {
+			in.ContactID = contact.UserID
+			_, err := db.OpenCase(ctx, eng, NewCase{Case: in})
+			if casedesk.ErrorField(err) != "contact_id" {
+				t.Fatalf("case for %s: %v", contact.Email, err)
+			}
+		}
+		in.ContactID = 0
+		_, err := db.OpenCase(ctx, eng, NewCase{Case: in})
+		if casedesk.ErrorField(err) != "contact_id" {
+			t.Fatalf("case without a contact: %v", err)
+		}
+		in.ContactID = f.otherUser.UserID
+		c, err := db.OpenCase(ctx, eng, NewCase{Case: in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.OrgID != f.other.ID || c.ContactID != f.otherUser.UserID || c.ContractID == nil || *c.ContractID != k.ID || !c.Commitment {
+			t.Fatalf("case opened by staff: %+v", c)
+		}
+		if ids := listAll(t, db, f.admin, CaseFilter{}); len(ids) != 1 {
+			t.Fatalf("refused cases were stored: %v", ids)
+		}
+	})
+}
+
 func TestOpenCase_AcceptsWithNoCommitmentAndSaysWhy(t *testing.T) {
 	eachStore(t, func(t *testing.T, db *DB) {
 		f := newFixture(t, db)
@@ -582,8 +614,15 @@ func TestSplit_PartKeepsOrganisationContactProductContractAndLinks(t *testing.T)
 	eachStore(t, func(t *testing.T, db *DB) {
 		f := newFixture(t, db)
 		p, k := deskFixture(t, db, f, "zmanda-premium")
+		// A newer contract of the same organisation, with another contact:
+		// the part must stay under the parent's, not the newest.
+		second := addUser(t, db, f.other, "second@other.example", casedesk.RoleCustomerUser)
+		addContract(t, db, &casedesk.Contract{OrgID: f.other.ID, PlanID: "zmanda-standard"}, second)
 		eng := engineer(t, db, f, "eng@vendor.example")
 		parent := open(t, db, f.otherUser, casedesk.Case{ProductID: p.ID, Subject: "Backups fail and the UI is slow", Impact: "high", Urgency: "high"})
+		if parent.ContractID == nil || *parent.ContractID != k.ID {
+			t.Fatalf("test premise: parent served under %v, want contract %d", parent.ContractID, k.ID)
+		}
 
 		_, err := db.Split(ctx, f.otherUser, parent.ID, "UI is slow", "Pages take 10 s")
 		wantCode(t, err, casedesk.EFORBIDDEN)
@@ -596,8 +635,9 @@ func TestSplit_PartKeepsOrganisationContactProductContractAndLinks(t *testing.T)
 			child.ContractID == nil || *child.ContractID != k.ID || child.ParentID == nil || *child.ParentID != parent.ID {
 			t.Fatalf("split part: org %d contact %d product %d contract %v parent %v", child.OrgID, child.ContactID, child.ProductID, child.ContractID, child.ParentID)
 		}
-		if child.Priority != parent.Priority || !child.Commitment {
-			t.Fatalf("split part: priority %s (parent %s), commitment %v", child.Priority, parent.Priority, child.Commitment)
+		if child.Priority != parent.Priority || !child.Commitment || child.DueAt.Sub(child.CreatedAt) != parent.DueAt.Sub(parent.CreatedAt) {
+			t.Fatalf("split part: priority %s (parent %s), commitment %v, due after %s (parent %s)", child.Priority, parent.Priority,
+				child.Commitment, child.DueAt.Sub(child.CreatedAt), parent.DueAt.Sub(parent.CreatedAt))
 		}
 		var split *casedesk.CaseEvent
 		for _, e := range events(t, db, f.otherUser, parent.ID) {
