@@ -85,6 +85,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/webhooks", s.requireScope("admin:write", s.handleCreateWebhook))
 	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", s.requireScope("admin:write", s.handleDeleteWebhook))
 	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", s.requireScope("admin:read", s.handleListDeliveries))
+	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
 	mux.HandleFunc("/api/", s.notFound)
 
 	return s.observe(secureHeaders(s.sessions.LoadAndSave(s.authenticate(recordRoute(mux)))))
