@@ -49,7 +49,10 @@ func CanOpenCase(f Facts) (Decision, error) {
 	mine := filter(f.Contracts, func(c *casedesk.Contract) bool {
 		return c.Status == casedesk.ContractActive && slices.Contains(c.Contacts, f.Submitter.ID)
 	})
-	if !f.Staff && len(mine) == 0 {
+	// A contact of an expired contract only, where a current one names other
+	// contacts, is not a technical contact any more.
+	mineCurrent := filter(mine, func(c *casedesk.Contract) bool { return !c.Expired })
+	if !f.Staff && len(mineCurrent) == 0 {
 		if holders := contactsOf(current, f.ContactNames); len(holders) > 0 {
 			return Decision{}, casedesk.Errorf(casedesk.EFORBIDDEN,
 				"only your organisation's technical contacts can open cases: %s. Ask one of them to open it, or to name you a technical contact.",

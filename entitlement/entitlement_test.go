@@ -215,3 +215,16 @@ func TestCanOpenCase_RefusesNonContactNamingTheContacts(t *testing.T) {
 		})
 	}
 }
+
+func TestCanOpenCase_ContactOfAnExpiredContractOnlyIsRefusedWhenACurrentOneNamesOthers(t *testing.T) {
+	// alice (1) was a contact on the expired contract; bob (2) is the contact now.
+	_, err := CanOpenCase(Facts{
+		Submitter:    alice,
+		Contracts:    []*casedesk.Contract{expired(contract(1, 1)), contract(2, 2)},
+		Product:      backup,
+		ContactNames: map[int64]string{2: "Bob <bob@example.com>"},
+	})
+	if casedesk.ErrorCode(err) != casedesk.EFORBIDDEN || !strings.Contains(err.Error(), "Bob <bob@example.com>") {
+		t.Fatalf("former contact: %v", err)
+	}
+}

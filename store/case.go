@@ -154,7 +154,7 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	if err != nil {
 		return nil, err
 	}
-	terms, err := db.caseTerms(ctx, decision.Contract, product, version, decision.Commitment, now)
+	terms, err := db.caseTerms(ctx, db.sql, decision.Contract, product, version, decision.Commitment, now)
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +347,7 @@ func (db *DB) CaseSLA(ctx context.Context, actor *casedesk.Actor, id int64) (*ca
 	if err != nil {
 		return nil, sla.Report{}, err
 	}
-	st, err := db.loadState(ctx, c)
+	st, err := db.loadState(ctx, db.sql, c)
 	if err != nil {
 		return nil, sla.Report{}, err
 	}

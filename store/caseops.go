@@ -297,6 +297,20 @@ func (db *DB) Split(ctx context.Context, actor *casedesk.Actor, caseID int64, su
 
 // applyContractTerms re-reads a case's contract and applies its terms now.
 func (db *DB) applyContractTerms(ctx context.Context, actor *casedesk.Actor, caseID int64) (*casedesk.Case, error) {
+	// A case's product and version never change: read them before the
+	// transaction, which then needs no second connection.
+	seen, err := db.caseByID(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	product, err := db.Product(ctx, seen.ProductID)
+	if err != nil {
+		return nil, err
+	}
+	var version *casedesk.Version
+	if seen.VersionID != nil {
+		version, _ = db.version(ctx, seen.ProductID, *seen.VersionID)
+	}
 	return db.mutateCase(ctx, actor, caseID, 0, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
 		ch := caseChange{hook: "case.terms_changed"}
 		if c.ContractID == nil || st.Opened.IsZero() {
@@ -309,19 +323,11 @@ func (db *DB) applyContractTerms(ctx context.Context, actor *casedesk.Actor, cas
 		if err := db.fill(ctx, tx.tx, k); err != nil {
 			return ch, err
 		}
-		product, err := db.Product(ctx, c.ProductID)
-		if err != nil {
-			return ch, err
-		}
-		var version *casedesk.Version
-		if c.VersionID != nil {
-			version, _ = db.version(ctx, c.ProductID, *c.VersionID)
-		}
 		now := db.now()
 		// Flags that only the contract decided are re-decided; others stay.
 		commitment := k.Status == casedesk.ContractActive && !k.Expired && k.Covers(product.ID, product.Line) &&
 			!slices.Contains(c.Flags, casedesk.FlagOutOfScope)
-		terms, err := db.caseTerms(ctx, k, product, version, commitment, now)
+		terms, err := db.caseTerms(ctx, tx.tx, k, product, version, commitment, now)
 		if err != nil {
 			return ch, err
 		}

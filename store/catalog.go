@@ -62,9 +62,15 @@ func (tx *Tx) insertPlan(ctx context.Context, p *plan.Plan) error {
 
 // Plan returns version v of a plan, or with v == 0 its newest version.
 func (db *DB) Plan(ctx context.Context, id string, v int) (*plan.Plan, error) {
+	return db.planIn(ctx, db.sql, id, v)
+}
+
+// planIn is Plan read through q, so that code inside a transaction reads on
+// the transaction's own connection and never waits for a second one.
+func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Plan, error) {
 	if v == 0 {
 		var latest sql.NullInt64
-		if err := db.queryRow(ctx, `SELECT max(version) FROM plan_versions WHERE plan_id = ?`, id).Scan(&latest); err != nil {
+		if err := q.QueryRowContext(ctx, db.dialect.rebind( `SELECT max(version) FROM plan_versions WHERE plan_id = ?`), id).Scan(&latest); err != nil {
 			return nil, fmt.Errorf("find plan %s: %w", id, err)
 		}
 		if !latest.Valid {
@@ -77,7 +83,7 @@ func (db *DB) Plan(ctx context.Context, id string, v int) (*plan.Plan, error) {
 		return p.(*plan.Plan), nil
 	}
 	var doc string
-	err := db.queryRow(ctx, `SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`, id, v).Scan(&doc)
+	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`), id, v).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.FieldErrorf("plan_id", "no version %d of plan %q", v, id)
 	}
@@ -147,12 +153,17 @@ func (db *DB) EditPlan(ctx context.Context, actor *casedesk.Actor, p plan.Plan) 
 // Calendar returns version v of a calendar (0: the newest): a built-in, or one
 // an administrator defined.
 func (db *DB) Calendar(ctx context.Context, id string, v int) (sla.Calendar, error) {
+	return db.calendarIn(ctx, db.sql, id, v)
+}
+
+// calendarIn is Calendar read through q; see planIn.
+func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.Calendar, error) {
 	if c, ok := sla.Builtin(id); ok {
 		return c, nil
 	}
 	if v == 0 {
 		var latest sql.NullInt64
-		if err := db.queryRow(ctx, `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`, id).Scan(&latest); err != nil {
+		if err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`), id).Scan(&latest); err != nil {
 			return sla.Calendar{}, fmt.Errorf("find calendar %s: %w", id, err)
 		}
 		if !latest.Valid {
@@ -165,7 +176,7 @@ func (db *DB) Calendar(ctx context.Context, id string, v int) (sla.Calendar, err
 		return c.(sla.Calendar), nil
 	}
 	var spec string
-	err := db.queryRow(ctx, `SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`, id, v).Scan(&spec)
+	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`), id, v).Scan(&spec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no version %d of calendar %q", v, id)
 	}

@@ -76,11 +76,11 @@ func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if p, err := db.Plan(ctx, c.PlanID, 0); err == nil {
+	if p, err := db.planIn(ctx, q, c.PlanID, 0); err == nil {
 		c.ContactLimit = p.TechnicalContacts.Value
 	}
 	loc := time.UTC
-	if cal, err := db.Calendar(ctx, c.CalendarID, 0); err == nil {
+	if cal, err := db.calendarIn(ctx, q, c.CalendarID, 0); err == nil {
 		loc = cal.Cal.Location()
 	}
 	_, end := contractTerm(c, loc)

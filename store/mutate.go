@@ -13,19 +13,21 @@ import (
 	"github.com/casedesk/casedesk/sla"
 )
 
-// resolver gives the SLA engine the stored plan and calendar versions.
+// resolver gives the SLA engine the stored plan and calendar versions,
+// read through q (the caller's transaction, or the pool).
 type resolver struct {
 	ctx context.Context
 	db  *DB
+	q   querier
 }
 
-func (r resolver) Plan(id string, v int) (*plan.Plan, error) { return r.db.Plan(r.ctx, id, v) }
+func (r resolver) Plan(id string, v int) (*plan.Plan, error) { return r.db.planIn(r.ctx, r.q, id, v) }
 func (r resolver) Calendar(id string, v int) (sla.Calendar, error) {
-	return r.db.Calendar(r.ctx, id, v)
+	return r.db.calendarIn(r.ctx, r.q, id, v)
 }
 
-// loadState decodes and restores a case's SLA state.
-func (db *DB) loadState(ctx context.Context, c *casedesk.Case) (*sla.State, error) {
+// loadState decodes and restores a case's SLA state, reading through q.
+func (db *DB) loadState(ctx context.Context, q querier, c *casedesk.Case) (*sla.State, error) {
 	st := &sla.State{}
 	if len(c.SLA) == 0 {
 		return st, nil
@@ -33,7 +35,7 @@ func (db *DB) loadState(ctx context.Context, c *casedesk.Case) (*sla.State, erro
 	if err := json.Unmarshal(c.SLA, st); err != nil {
 		return nil, fmt.Errorf("case %d: unreadable SLA state: %w", c.ID, err)
 	}
-	if err := st.Restore(resolver{ctx, db}); err != nil {
+	if err := st.Restore(resolver{ctx, db, q}); err != nil {
 		return nil, fmt.Errorf("case %d: %w", c.ID, err)
 	}
 	return st, nil
@@ -67,7 +69,7 @@ func (db *DB) mutateCase(ctx context.Context, actor *casedesk.Actor, id int64, r
 		if rev != 0 && rev != c.Rev {
 			return casedesk.Errorf(casedesk.EPRECONDITION, "case %d changed since you read it (revision %d, now %d): reload it and try again", id, rev, c.Rev)
 		}
-		st, err := db.loadState(ctx, c)
+		st, err := db.loadState(ctx, tx.tx, c)
 		if err != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func (db *DB) seedSource(ctx context.Context, contractID int64, product *casedes
 	if err != nil {
 		return nil, err
 	}
-	terms, err := db.caseTerms(ctx, d.Contract, product, nil, d.Commitment, now)
+	terms, err := db.caseTerms(ctx, db.sql, d.Contract, product, nil, d.Commitment, now)
 	if err != nil {
 		return nil, err
 	}

@@ -16,13 +16,13 @@ var farFuture = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // caseTerms gathers what a case is served under, for the SLA engine. A nil
 // contract, or a decision without commitment, gives terms with no plan.
-func (db *DB) caseTerms(ctx context.Context, contract *casedesk.Contract, product *casedesk.Product, version *casedesk.Version, commitment bool, at time.Time) (*sla.Terms, error) {
+func (db *DB) caseTerms(ctx context.Context, q querier, contract *casedesk.Contract, product *casedesk.Product, version *casedesk.Version, commitment bool, at time.Time) (*sla.Terms, error) {
 	t := &sla.Terms{ProductLine: product.Line}
 	if contract == nil {
 		return t, nil
 	}
 	t.Contract = strconv.FormatInt(contract.ID, 10)
-	cal, err := db.Calendar(ctx, contract.CalendarID, 0)
+	cal, err := db.calendarIn(ctx, q, contract.CalendarID, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +32,7 @@ func (db *DB) caseTerms(ctx context.Context, contract *casedesk.Contract, produc
 		// Out of scope or not covered: the decision's reasons explain it.
 		return &sla.Terms{ProductLine: product.Line, Contract: t.Contract}, nil
 	}
-	p, err := db.Plan(ctx, contract.PlanID, 0)
+	p, err := db.planIn(ctx, q, contract.PlanID, 0)
 	if err != nil {
 		return nil, err
 	}
