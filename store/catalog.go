@@ -70,7 +70,7 @@ func (db *DB) Plan(ctx context.Context, id string, v int) (*plan.Plan, error) {
 func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Plan, error) {
 	if v == 0 {
 		var latest sql.NullInt64
-		if err := q.QueryRowContext(ctx, db.dialect.rebind( `SELECT max(version) FROM plan_versions WHERE plan_id = ?`), id).Scan(&latest); err != nil {
+		if err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT max(version) FROM plan_versions WHERE plan_id = ?`), id).Scan(&latest); err != nil {
 			return nil, fmt.Errorf("find plan %s: %w", id, err)
 		}
 		if !latest.Valid {
