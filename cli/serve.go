@@ -12,6 +12,7 @@ import (
 
 	"github.com/casedesk/casedesk/httpd"
 	"github.com/casedesk/casedesk/store"
+	"github.com/casedesk/casedesk/webhook"
 )
 
 // Version is the casedesk release, set at build time with
@@ -134,6 +135,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	go expireSessions(ctx, store, log)
 	go sweepSLA(ctx, store, *every, log)
+	go (&webhook.Deliverer{DB: store, Logger: log.With("component", "webhooks")}).Run(ctx, 5*time.Second)
 	log.Info("casedesk is serving", "version", Version, "listen", l.Addr().String(), "base_url", *baseURL, "database", db.where())
 	fmt.Fprintf(out, "casedesk %s is ready at %s (%s)\n", Version, *baseURL, db.where())
 	if err := srv.Serve(ctx, l, *grace); err != nil {
