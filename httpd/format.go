@@ -36,7 +36,7 @@ func formatFuncs(loc *i18n.Localizer, zone *time.Location) template.FuncMap {
 			}
 			return t.In(zone).Format(layouts.dateTime) + " " + t.In(zone).Format("MST")
 		},
-		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"duration": func(d time.Duration) string { return humanDuration(loc, d) },
 		"until":    func(t time.Time) string { return humanDuration(loc, time.Until(t)) },
 		"dict": func(kv ...any) map[string]any {
