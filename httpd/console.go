@@ -400,6 +400,7 @@ type consoleCaseData struct {
 	Queues     []string
 	Contract   *consoleContractPanel
 	SLA        sla.Report
+	ClockClass map[string]string // the colour of each clock status
 	Flash      string            // message key of the last action's result
 	ErrorForm  string            // the form whose submission failed
 	Form       map[string]string // what that form held, to fill it again
@@ -425,6 +426,7 @@ func (s *Server) consoleCase(r *http.Request, a *casedesk.Actor, u *casedesk.Use
 		Case: c, Org: names.orgs[c.OrgID], Contact: names.users[c.ContactID], SLA: report,
 		Countdown: consoleCountdownFor(loc, c, now), Priorities: consoleLevels(), Engineers: staff,
 		Queues: []string{"vendor", "partner", "professional_services"}, Form: map[string]string{},
+		ClockClass: map[string]string{string(sla.Running): "on-time", string(sla.Met): "on-time", string(sla.Warning): "at-risk", string(sla.Breached): "breached"},
 	}
 	if c.AssigneeID != nil {
 		d.AssigneeID = *c.AssigneeID
@@ -783,6 +785,9 @@ func (s *Server) handleConsoleDashboard(w http.ResponseWriter, r *http.Request, 
 			name = row.Plan
 			if p, err := s.DB.Plan(ctx, row.Plan, 0); err == nil && p.Name != "" {
 				name = p.Name
+				if p.Program != "" {
+					name += " (" + p.Program + ")"
+				}
 			}
 			planNames[row.Plan] = name
 		}
