@@ -202,9 +202,21 @@ func calendarOf(ref sla.CalendarRef) calendarView {
 type targetRow struct {
 	Level                                 string
 	Definition                            priority.Definition
-	FirstResponse, NextUpdate, Resolution time.Duration
+	FirstResponse, NextUpdate, Resolution workTime
 	Coverage                              calendarView
 }
+
+// workTime is a target in working time, written in hours and minutes and
+// never in days, because a day of business time is ambiguous (plan.Duration).
+type workTime struct{ H, M int }
+
+func workTimeOf(d time.Duration) workTime {
+	d = d.Round(time.Minute)
+	return workTime{H: int(d / time.Hour), M: int(d % time.Hour / time.Minute)}
+}
+
+// IsZero reports a target that is not set.
+func (w workTime) IsZero() bool { return w.H == 0 && w.M == 0 }
 
 // featureView is one entitlement: its document name and, for counts, how many.
 type featureView struct {
@@ -283,12 +295,12 @@ func (s *Server) contractView(ctx context.Context, c *casedesk.Contract, names m
 			continue
 		}
 		def, _ := priority.Define(l, lang)
-		row := targetRow{Level: l.String(), Definition: def, FirstResponse: time.Duration(cm.FirstResponse.Value), Coverage: v.Calendar}
+		row := targetRow{Level: l.String(), Definition: def, FirstResponse: workTimeOf(time.Duration(cm.FirstResponse.Value)), Coverage: v.Calendar}
 		if cm.NextUpdate != nil {
-			row.NextUpdate = time.Duration(cm.NextUpdate.Value)
+			row.NextUpdate = workTimeOf(time.Duration(cm.NextUpdate.Value))
 		}
 		if cm.Resolution != nil {
-			row.Resolution = time.Duration(cm.Resolution.Value)
+			row.Resolution = workTimeOf(time.Duration(cm.Resolution.Value))
 		}
 		if cm.Coverage != plan.Business {
 			if cc, err := s.DB.Calendar(ctx, cm.Coverage, 0); err == nil {
@@ -380,7 +392,7 @@ type slaLine struct {
 	Metric   string // first_response, next_update, resolution
 	State    string // due, at_risk, breached, paused, met, cancelled
 	Due      time.Time
-	Target   time.Duration
+	Target   workTime
 	Calendar calendarView
 }
 
@@ -396,7 +408,7 @@ func slaLines(rep sla.Report) []slaLine {
 		if !ok {
 			continue
 		}
-		l := slaLine{Metric: string(m), Due: c.Explanation.Due, Target: c.Explanation.Target, Calendar: calendarOf(c.Explanation.Calendar)}
+		l := slaLine{Metric: string(m), Due: c.Explanation.Due, Target: workTimeOf(c.Explanation.Target), Calendar: calendarOf(c.Explanation.Calendar)}
 		switch c.Status {
 		case sla.Running:
 			l.State = "due"

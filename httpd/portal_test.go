@@ -413,7 +413,7 @@ func TestPortalCatalogs_NameEveryDynamicKey(t *testing.T) {
 		}
 	}
 	for _, r := range []string{"high", "medium", "low"} {
-		keys = append(keys, "portal.rating."+r)
+		keys = append(keys, "portal.impact."+r, "portal.urgency."+r)
 	}
 	for _, r := range []string{"problem", "installation", "implementation"} {
 		keys = append(keys, "portal.request."+r)
