@@ -43,6 +43,11 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/tokens", s.adminPage(s.handleAdminCreateToken))
 	mux.HandleFunc("POST /admin/tokens/{id}/revoke", s.adminPage(s.handleAdminRevokeToken))
 
+	mux.HandleFunc("GET /admin/webhooks", s.adminPage(s.handleAdminWebhooks))
+	mux.HandleFunc("POST /admin/webhooks", s.adminPage(s.handleAdminCreateWebhook))
+	mux.HandleFunc("GET /admin/webhooks/{id}", s.adminPage(s.handleAdminWebhook))
+	mux.HandleFunc("POST /admin/webhooks/{id}/delete", s.adminPage(s.handleAdminDeleteWebhook))
+
 	mux.HandleFunc("GET /admin/audit", s.adminPage(s.handleAdminAudit))
 	mux.HandleFunc("GET /admin/", s.adminPage(func(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User) {
 		s.adminFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no admin page %s", r.URL.Path))

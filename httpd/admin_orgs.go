@@ -169,7 +169,7 @@ func (s *Server) adminOrgData(r *http.Request, a *casedesk.Actor, id int64) (*ad
 		row := adminContractRow{Contract: c, PlanName: c.PlanID, Full: c.ContactLimit > 0 && len(c.Contacts) >= c.ContactLimit}
 		for _, p := range page.Plans {
 			if p.ID == c.PlanID {
-				row.PlanName = p.Name
+				row.PlanName = adminPlanName(p)
 			}
 		}
 		for _, u := range users {
@@ -212,6 +212,15 @@ func (s *Server) adminOrgAgain(w http.ResponseWriter, r *http.Request, a *casede
 	}
 	page.again(r, m)
 	s.render(w, r, adminStatus(err), "admin_org", pageData{User: u, Data: page})
+}
+
+// adminPlanName names a plan with its program, since programs share names
+// such as Standard and Premium.
+func adminPlanName(p *plan.Plan) string {
+	if p.Program == "" || p.Program == p.Name {
+		return p.Name
+	}
+	return p.Program + " " + p.Name
 }
 
 // adminOrgURL is the page of organisation id, at anchor.
@@ -332,7 +341,7 @@ func (s *Server) handleAdminAddContact(w http.ResponseWriter, r *http.Request, a
 			// right above the form.
 			name := c.PlanID
 			if p, perr := s.DB.Plan(r.Context(), c.PlanID, 0); perr == nil {
-				name = p.Name
+				name = adminPlanName(p)
 			}
 			m = &adminMsg{Form: form, Field: "user_id", Key: "admin.contracts.limit", Args: map[string]any{"Plan": name, "Limit": c.ContactLimit}}
 		}

@@ -13,16 +13,26 @@ import (
 	"github.com/casedesk/casedesk/priority"
 )
 
+// adminSpan is a target in hours and minutes of working time. It is never
+// shown in days, since a day of business time is ambiguous.
+type adminSpan struct{ H, M int }
+
+func newAdminSpan(d plan.Duration) *adminSpan {
+	m := int(time.Duration(d).Round(time.Minute) / time.Minute)
+	return &adminSpan{m / 60, m % 60}
+}
+
 // adminTarget is one priority's commitment as the plan list shows it.
 type adminTarget struct {
 	Level                                 string
 	Coverage                              string
-	FirstResponse, NextUpdate, Resolution time.Duration // zero: no target
+	FirstResponse, NextUpdate, Resolution *adminSpan // nil: no target
 }
 
 // adminPlanRow is a plan in the list.
 type adminPlanRow struct {
 	*plan.Plan
+	Title   string
 	Targets []adminTarget
 }
 
@@ -33,12 +43,12 @@ func adminTargets(p *plan.Plan) []adminTarget {
 		if c == nil {
 			continue
 		}
-		t := adminTarget{Level: l.String(), Coverage: c.Coverage, FirstResponse: time.Duration(c.FirstResponse.Value)}
+		t := adminTarget{Level: l.String(), Coverage: c.Coverage, FirstResponse: newAdminSpan(c.FirstResponse.Value)}
 		if c.NextUpdate != nil {
-			t.NextUpdate = time.Duration(c.NextUpdate.Value)
+			t.NextUpdate = newAdminSpan(c.NextUpdate.Value)
 		}
 		if c.Resolution != nil {
-			t.Resolution = time.Duration(c.Resolution.Value)
+			t.Resolution = newAdminSpan(c.Resolution.Value)
 		}
 		out = append(out, t)
 	}
@@ -53,7 +63,7 @@ func (s *Server) handleAdminPlans(w http.ResponseWriter, r *http.Request, a *cas
 	}
 	rows := make([]adminPlanRow, len(plans))
 	for i, p := range plans {
-		rows[i] = adminPlanRow{p, adminTargets(p)}
+		rows[i] = adminPlanRow{p, adminPlanName(p), adminTargets(p)}
 	}
 	s.render(w, r, http.StatusOK, "admin_plans", pageData{User: u, Data: struct {
 		adminBase
@@ -78,6 +88,7 @@ type adminPriorityForm struct {
 type adminPlanForm struct {
 	adminBase
 	Plan       *plan.Plan
+	Title      string
 	Coverages  []string
 	Contacts   adminInput
 	Priorities []adminPriorityForm
@@ -91,7 +102,7 @@ func adminCoverages() []string {
 
 // newAdminPlanForm fills the form from p.
 func newAdminPlanForm(base adminBase, p *plan.Plan) *adminPlanForm {
-	f := &adminPlanForm{adminBase: base, Plan: p, Coverages: adminCoverages(),
+	f := &adminPlanForm{adminBase: base, Plan: p, Title: adminPlanName(p), Coverages: adminCoverages(),
 		Contacts: adminInput{Name: "technical_contacts", ID: "technical_contacts", Value: strconv.Itoa(p.TechnicalContacts.Value)}}
 	for _, l := range priority.Levels {
 		lv := l.String()
@@ -231,7 +242,7 @@ func (s *Server) handleAdminEditPlan(w http.ResponseWriter, r *http.Request, a *
 		next.Priorities = ps
 	}
 	if form.Errors == 0 {
-		saved, err := s.DB.EditPlan(r.Context(), actorFrom(r), next)
+		saved, err := s.DB.EditPlan(r.Context(), a, next)
 		if err == nil {
 			s.adminDone(w, r, "/admin/plans/"+saved.ID, "admin.plans.saved", map[string]any{"Version": saved.Version})
 			return

@@ -288,7 +288,7 @@ func TestAdminContracts_CreateUpgradeAndContactLimit(t *testing.T) {
 		}
 	}
 	code, page = adminPost(admin, contactsPath, url.Values{"user_id": {fmt.Sprint(e.userID("eng5@hooli.example"))}})
-	want := "The Standard plan allows 4 technical contacts and every seat is taken: remove one first, or upgrade the plan."
+	want := "The Ivanti (2018) Standard plan allows 4 technical contacts and every seat is taken: remove one first, or upgrade the plan."
 	if code != http.StatusUnprocessableEntity || !strings.Contains(page, want) || !strings.Contains(page, "4 of 4 used") {
 		t.Fatalf("fifth contact: %d, want the limit message", code)
 	}
@@ -445,5 +445,60 @@ func TestAdminPages_NoUntranslatedKeyInAnyLanguage(t *testing.T) {
 	adminGet(engineer, "/admin?lang=fr")
 	if _, page := adminGet(engineer, "/admin"); !strings.Contains(page, "réservée aux administrateurs") {
 		t.Errorf("French 403 page")
+	}
+}
+
+func TestAdminWebhooks_SecretOnceDeliveriesAndDelete(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	admin := adminSession(e, "admin@vendor.example")
+	code, page := adminPost(admin, "/admin/webhooks", url.Values{"url": {"ftp://hooks.example/x"}, "events": {"*"}})
+	if code != http.StatusBadRequest || !strings.Contains(page, "<code>url</code>") || !strings.Contains(page, `value="ftp://hooks.example/x"`) {
+		t.Fatalf("bad address: %d", code)
+	}
+	code, page = adminPost(admin, "/admin/webhooks", url.Values{"url": {"https://hooks.example/casedesk"}, "events": {"case.created, sla.*"}})
+	secret := regexp.MustCompile(`id="webhook-secret" readonly value="([^"]+)"`).FindStringSubmatch(page)
+	if code != http.StatusCreated || secret == nil || !strings.Contains(page, "<code>sla.*</code>") {
+		t.Fatalf("create webhook: %d", code)
+	}
+	hooks, err := e.db.ListWebhooks(ctx, casedesk.SystemActor)
+	if err != nil || len(hooks) != 1 {
+		t.Fatalf("webhooks: %v %d", err, len(hooks))
+	}
+	id := hooks[0].ID
+	if _, page := adminGet(admin, "/admin/webhooks"); strings.Contains(page, secret[1]) || !strings.Contains(page, fmt.Sprintf(`href="/admin/webhooks/%d"`, id)) {
+		t.Fatal("the list shows the secret again, or lacks the webhook")
+	}
+
+	// A case opens: its event waits as a pending delivery.
+	var product casedesk.Product
+	e.tokenFor("admin@vendor.example").do("POST", "/api/v1/products", map[string]string{"name": "Vault"}, &product)
+	if code := e.tokenFor("contact@globex.example").do("POST", "/api/v1/cases", map[string]any{"product_id": product.ID, "subject": "s", "description": "d", "impact": "low", "urgency": "low"}, nil); code != 201 {
+		t.Fatalf("open a case: %d", code)
+	}
+	if _, err := e.db.FanOutWebhooks(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	code, page = adminGet(admin, fmt.Sprintf("/admin/webhooks/%d", id))
+	if code != 200 || !strings.Contains(page, "<code>case.created</code>") || !strings.Contains(page, "Pending") {
+		t.Fatalf("deliveries page: %d %s", code, page)
+	}
+	code, page = adminPost(admin, fmt.Sprintf("/admin/webhooks/%d/delete", id), url.Values{})
+	if code != http.StatusSeeOther || !strings.Contains(page, "No webhooks.") {
+		t.Fatalf("delete: %d", code)
+	}
+	if _, page := adminGet(admin, fmt.Sprintf("/admin/webhooks/%d", id)); !strings.Contains(page, "was deleted") || !strings.Contains(page, "Failed") {
+		t.Errorf("a deleted webhook's log")
+	}
+	for _, lang := range []string{"it", "fr"} {
+		adminGet(admin, "/admin?lang="+lang)
+		for _, path := range []string{"/admin/webhooks", fmt.Sprintf("/admin/webhooks/%d", id)} {
+			_, page := adminGet(admin, path)
+			for _, key := range adminRawKey.FindAllString(page, -1) {
+				if key != "admin.css" {
+					t.Errorf("%s %s shows the key %q", lang, path, key)
+				}
+			}
+		}
 	}
 }
