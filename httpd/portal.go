@@ -617,7 +617,6 @@ func (s *Server) handlePortalPriority(w http.ResponseWriter, r *http.Request, a 
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Vary", "HX-Request")
 	buf.WriteTo(w)
 }
 
