@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,36 +18,9 @@ type adminCalendarRow struct {
 	Builtin bool
 }
 
-// adminStoredCalendarIDs returns the ids of the calendars administrators
-// defined, from the audit log that records every save.
-func (s *Server) adminStoredCalendarIDs(ctx context.Context, a *casedesk.Actor) ([]string, error) {
-	var ids []string
-	f := casedesk.AuditFilter{Entity: "calendar", Limit: 500}
-	for {
-		entries, err := s.DB.ListAudit(ctx, a, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			var ch struct {
-				ID string `json:"calendar_id"`
-			}
-			if json.Unmarshal(e.Changes, &ch) == nil && ch.ID != "" && !slices.Contains(ids, ch.ID) {
-				ids = append(ids, ch.ID)
-			}
-		}
-		if len(entries) < f.Limit {
-			break
-		}
-		f.Before = entries[len(entries)-1].ID
-	}
-	slices.Sort(ids)
-	return ids, nil
-}
-
 // adminCalendarIDs returns the built-in calendars' ids, then the stored ones.
 func (s *Server) adminCalendarIDs(ctx context.Context, a *casedesk.Actor) ([]string, error) {
-	stored, err := s.adminStoredCalendarIDs(ctx, a)
+	stored, err := s.DB.CalendarIDs(ctx)
 	if err != nil {
 		return nil, err
 	}

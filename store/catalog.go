@@ -230,3 +230,21 @@ func (db *DB) SaveCalendar(ctx context.Context, actor *casedesk.Actor, id string
 	}
 	return db.Calendar(ctx, id, v)
 }
+
+// CalendarIDs lists the calendars administrators defined, by id.
+func (db *DB) CalendarIDs(ctx context.Context) ([]string, error) {
+	rows, err := db.query(ctx, `SELECT DISTINCT calendar_id FROM calendar_versions ORDER BY calendar_id`)
+	if err != nil {
+		return nil, fmt.Errorf("list calendars: %w", err)
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("list calendars: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
