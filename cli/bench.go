@@ -153,7 +153,7 @@ func (f *dbFlags) prepareBench(ctx context.Context, keep bool, errOut io.Writer)
 		f.databaseURL = u.String()
 		return func() {
 			if keep {
-				fmt.Fprintf(errOut, "kept the benchmark's schema %s: %s\n", schema, redactURL(f.databaseURL)+"?search_path="+schema)
+				fmt.Fprintf(errOut, "kept the benchmark's schema %s at %s: add search_path=%s to the URL to use it\n", schema, redactURL(base), schema)
 				return
 			}
 			admin, err := sql.Open("pgx", base)
@@ -483,6 +483,10 @@ func driveBench(ctx context.Context, base string, w *benchWorld, opt benchOption
 					return
 				}
 			}
+		}},
+		{[]string{"portal queue"}, func(ctx context.Context, c *benchClient) {
+			// A customer's own open cases, as the portal lists them.
+			c.call(ctx, "portal queue", http.MethodGet, "/api/v1/cases?open=true&limit=50", c.customer, nil, nil)
 		}},
 		{[]string{"search word"}, func(ctx context.Context, c *benchClient) {
 			q := benchWords[c.rng.IntN(len(benchWords))]

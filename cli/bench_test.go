@@ -8,7 +8,7 @@ import (
 )
 
 // benchRows are the operations the benchmark table must report.
-var benchRows = []string{"create case", "reply", "queue page 1", "queue next page", "search word", "search code"}
+var benchRows = []string{"create case", "reply", "queue page 1", "queue next page", "portal queue", "search word", "search code"}
 
 // checkBenchTable fails unless stdout has a row for every operation with
 // requests and no errors.
