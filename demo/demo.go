@@ -1,11 +1,14 @@
-// Package demo loads a small, believable world into an empty casedesk so that
-// the product can be explored at once: a vendor with its staff, a partner,
-// customers in each region, and their users.
+// Package demo loads a believable world into an empty casedesk so that the
+// product can be explored at once: a vendor with its staff, a partner,
+// customers on every built-in plan with their contracts and contacts,
+// products with their releases, and a few hundred cases of every age and
+// status, loaded through the store as the people would have made them.
 package demo
 
 import (
 	"context"
-	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/auth"
@@ -37,7 +40,9 @@ var Logins = []Login{
 }
 
 // Load fills db with the demo world unless it is already there, and reports
-// whether it loaded anything. params sets the password hashing cost.
+// whether it loaded anything. params sets the password hashing cost. While it
+// runs, Load turns db's clock back to date the cases' histories, so call it
+// before anything else uses db.
 func Load(ctx context.Context, db *store.DB, params auth.PasswordParams) (loaded bool, err error) {
 	// Instances starting together with --demo must not load it twice.
 	err = db.WithLock(ctx, "casedesk.demo", func() error {
@@ -53,45 +58,38 @@ func load(ctx context.Context, db *store.DB, params auth.PasswordParams) (bool, 
 	} else if casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
 		return false, err
 	}
-	sys := casedesk.SystemActor
-	orgs := map[string]*casedesk.Organisation{}
-	add := func(o *casedesk.Organisation) error {
-		if err := db.CreateOrganisation(ctx, sys, o); err != nil {
-			return fmt.Errorf("demo organisation %s: %w", o.Name, err)
-		}
-		orgs[o.Name] = o
-		return nil
-	}
-	if err := add(&casedesk.Organisation{Kind: casedesk.OrgVendor, Name: "Acme Software", Domains: []string{"vendor.example"}}); err != nil {
-		return false, err
-	}
-	if err := add(&casedesk.Organisation{Kind: casedesk.OrgPartner, Name: "Northwind Partners", Region: "emea", Domains: []string{"partner.example"}}); err != nil {
-		return false, err
-	}
-	customers := []*casedesk.Organisation{
-		{Kind: casedesk.OrgCustomer, Name: "Globex Corporation", Region: "americas", Domains: []string{"globex.example"}},
-		{Kind: casedesk.OrgCustomer, Name: "Initech S.p.A.", Region: "emea", Domains: []string{"initech.example"}, PartnerID: &orgs["Northwind Partners"].ID},
-		{Kind: casedesk.OrgCustomer, Name: "Umbrella Pty Ltd", Region: "apac", Domains: []string{"umbrella.example"}},
-	}
-	for _, o := range customers {
-		if err := add(o); err != nil {
-			return false, err
-		}
-	}
+	// One hash for every account: hashing is deliberately slow.
 	hash, err := params.Hash(Password)
 	if err != nil {
 		return false, err
 	}
-	for _, l := range Logins {
-		u := &casedesk.User{OrgID: &orgs[l.Org].ID, Email: l.Email, Name: nameOf(l), Role: l.Role, PasswordHash: hash}
-		if err := db.CreateUser(ctx, sys, u); err != nil {
-			return false, fmt.Errorf("demo user %s: %w", l.Email, err)
+	// A fixed seed: every load draws the same world, relative to its time.
+	w := &world{
+		db: db, hash: hash, now: db.Now(), rng: rand.New(rand.NewPCG(2026, 4)),
+		orgs: map[string]*casedesk.Organisation{}, userIDs: map[string]int64{}, actors: map[int64]*casedesk.Actor{},
+	}
+	for _, add := range []func(context.Context) error{w.addOrganisations, w.addUsers, w.addProducts, w.addContracts, w.addCases} {
+		if err := add(ctx); err != nil {
+			return false, err
 		}
 	}
 	return true, nil
 }
 
-// nameOf makes a display name from the role and organisation.
-func nameOf(l Login) string {
-	return fmt.Sprintf("%s (%s)", l.Role, l.Org)
+// world is the demo world while it loads.
+type world struct {
+	db   *store.DB
+	hash string    // of Password
+	now  time.Time // when loading began: every demo event happens before it
+	rng  *rand.Rand
+
+	orgs      map[string]*casedesk.Organisation // by name
+	userIDs   map[string]int64                  // by e-mail address
+	actors    map[int64]*casedesk.Actor         // by user ID
+	manager   int64
+	agent     int64 // the partner's
+	engineers []int64
+	accounts  []*account
+	products  []*casedesk.Product
+	steps     []step
 }
