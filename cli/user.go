@@ -141,5 +141,6 @@ func loadDemo(ctx context.Context, s *store.DB, out io.Writer) error {
 	for _, l := range demo.Logins {
 		fmt.Fprintf(out, "  %-28s %-18s %s\n", l.Email, l.Role, l.Org)
 	}
+	fmt.Fprintf(out, "  …and %d more accounts (engineers, other customers' technical contacts), same password\n", demo.MoreLogins())
 	return nil
 }

@@ -44,15 +44,27 @@ var Logins = []Login{
 // runs, Load turns db's clock back to date the cases' histories, so call it
 // before anything else uses db.
 func Load(ctx context.Context, db *store.DB, params auth.PasswordParams) (loaded bool, err error) {
-	// Instances starting together with --demo must not load it twice.
+	return load(ctx, db, params, (*world).addProducts, (*world).addContracts, (*world).addCases)
+}
+
+// LoadAccounts loads only the organisations and their users, with no
+// contracts, products or cases: a light world for tests that need accounts.
+func LoadAccounts(ctx context.Context, db *store.DB, params auth.PasswordParams) (loaded bool, err error) {
+	return load(ctx, db, params)
+}
+
+// load adds the organisations and users, then runs the further steps, unless
+// the world is already there. Instances starting together with --demo must
+// not load it twice, hence the lock.
+func load(ctx context.Context, db *store.DB, params auth.PasswordParams, steps ...func(*world, context.Context) error) (loaded bool, err error) {
 	err = db.WithLock(ctx, "casedesk.demo", func() error {
-		loaded, err = load(ctx, db, params)
+		loaded, err = loadLocked(ctx, db, params, steps)
 		return err
 	})
 	return loaded, err
 }
 
-func load(ctx context.Context, db *store.DB, params auth.PasswordParams) (bool, error) {
+func loadLocked(ctx context.Context, db *store.DB, params auth.PasswordParams, steps []func(*world, context.Context) error) (bool, error) {
 	if _, err := db.UserByEmail(ctx, Logins[0].Email); err == nil {
 		return false, nil
 	} else if casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
@@ -68,8 +80,8 @@ func load(ctx context.Context, db *store.DB, params auth.PasswordParams) (bool, 
 		db: db, hash: hash, now: db.Now(), rng: rand.New(rand.NewPCG(2026, 4)),
 		orgs: map[string]*casedesk.Organisation{}, userIDs: map[string]int64{}, actors: map[int64]*casedesk.Actor{},
 	}
-	for _, add := range []func(context.Context) error{w.addOrganisations, w.addUsers, w.addProducts, w.addContracts, w.addCases} {
-		if err := add(ctx); err != nil {
+	for _, add := range append([]func(*world, context.Context) error{(*world).addOrganisations, (*world).addUsers}, steps...) {
+		if err := add(w, ctx); err != nil {
 			return false, err
 		}
 	}

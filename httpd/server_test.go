@@ -60,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	if err := db.Migrate(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, db, auth.TestPasswordParams); err != nil {
+	if _, err := demo.LoadAccounts(ctx, db, auth.TestPasswordParams); err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
