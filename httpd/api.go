@@ -111,18 +111,6 @@ func (s *Server) handleListOrganisations(w http.ResponseWriter, r *http.Request,
 	writeJSON(w, http.StatusOK, map[string]any{"organisations": orgs})
 }
 
-func (s *Server) handleGetOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		var o *casedesk.Organisation
-		if o, err = s.DB.FindOrganisation(r.Context(), a, id); err == nil {
-			writeJSON(w, http.StatusOK, o)
-			return
-		}
-	}
-	s.fail(w, r, err)
-}
-
 func (s *Server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	var o casedesk.Organisation
 	if err := decode(w, r, &o); err != nil {
@@ -135,22 +123,6 @@ func (s *Server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request
 		return
 	}
 	writeJSON(w, http.StatusCreated, o)
-}
-
-func (s *Server) handleUpdateOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var upd casedesk.OrganisationUpdate
-	if err == nil {
-		err = decode(w, r, &upd)
-	}
-	if err == nil {
-		var o *casedesk.Organisation
-		if o, err = s.DB.UpdateOrganisation(r.Context(), a, id, upd); err == nil {
-			writeJSON(w, http.StatusOK, o)
-			return
-		}
-	}
-	s.fail(w, r, err)
 }
 
 func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -168,18 +140,6 @@ func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a *case
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"users": users})
-}
-
-func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		var u *casedesk.User
-		if u, err = s.DB.FindUser(r.Context(), a, id); err == nil {
-			writeJSON(w, http.StatusOK, u)
-			return
-		}
-	}
-	s.fail(w, r, err)
 }
 
 // createUserRequest is the body of POST /api/v1/users.
@@ -213,22 +173,6 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, a *cas
 		return
 	}
 	writeJSON(w, http.StatusCreated, u)
-}
-
-func (s *Server) handleUpdateUser(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var upd casedesk.UserUpdate
-	if err == nil {
-		err = decode(w, r, &upd)
-	}
-	if err == nil {
-		var u *casedesk.User
-		if u, err = s.DB.UpdateUser(r.Context(), a, id, upd); err == nil {
-			writeJSON(w, http.StatusOK, u)
-			return
-		}
-	}
-	s.fail(w, r, err)
 }
 
 func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {

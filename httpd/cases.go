@@ -2,6 +2,7 @@ package httpd
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -156,20 +157,6 @@ func (s *Server) handleCaseSLA(w http.ResponseWriter, r *http.Request, a *casede
 	writeJSON(w, http.StatusOK, map[string]any{"case_id": c.ID, "commitment": c.Commitment, "reasons": c.Reasons, "flags": c.Flags, "sla": report})
 }
 
-func (s *Server) handleCaseEvents(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	events, err := s.DB.CaseEvents(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": events})
-}
-
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	id, err := pathID(r, "id")
 	var req struct {
@@ -255,26 +242,6 @@ func (s *Server) handleUpdateCase(w http.ResponseWriter, r *http.Request, a *cas
 	}
 	if c == nil {
 		s.fail(w, r, casedesk.Errorf(casedesk.EINVALID, "nothing to change: send status, priority (with reason), assignee_id, unassign or queue"))
-		return
-	}
-	writeCase(w, http.StatusOK, c)
-}
-
-func (s *Server) handleMergeCase(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var req struct {
-		TargetID int64 `json:"target_id"`
-	}
-	if err == nil {
-		err = decode(w, r, &req)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.DB.Merge(r.Context(), a, id, req.TargetID)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	writeCase(w, http.StatusOK, c)
@@ -396,41 +363,6 @@ func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, a *
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"notifications": ns})
-}
-
-func (s *Server) handleGrantRemoteAccess(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var req struct {
-		Hours int    `json:"hours"`
-		Note  string `json:"note"`
-	}
-	if err == nil {
-		err = decode(w, r, &req)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := s.DB.GrantRemoteAccess(r.Context(), a, id, time.Duration(req.Hours)*time.Hour, req.Note)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, g)
-}
-
-func (s *Server) handleListRemoteAccess(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	gs, err := s.DB.RemoteAccessGrants(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"grants": gs})
 }
 
 func (s *Server) handleRevokeRemoteAccess(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -634,23 +566,6 @@ func (s *Server) handleSaveCalendar(w http.ResponseWriter, r *http.Request, a *c
 	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "version": c.Version, "description": c.Description, "spec": c.Cal.Spec()})
 }
 
-func (s *Server) handleListContracts(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cs, err := s.DB.ListContracts(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if cs == nil {
-		cs = []*casedesk.Contract{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"contracts": cs})
-}
-
 func (s *Server) handleCreateContract(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	id, err := pathID(r, "id")
 	var c casedesk.Contract
@@ -668,58 +583,6 @@ func (s *Server) handleCreateContract(w http.ResponseWriter, r *http.Request, a 
 	writeJSON(w, http.StatusCreated, c)
 }
 
-func (s *Server) handleGetContract(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.DB.FindContract(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
-}
-
-func (s *Server) handleUpdateContract(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var upd store.ContractUpdate
-	if err == nil {
-		err = decode(w, r, &upd)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.DB.UpdateContract(r.Context(), a, id, upd)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
-}
-
-func (s *Server) handleAddContact(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var req struct {
-		UserID int64 `json:"user_id"`
-	}
-	if err == nil {
-		err = decode(w, r, &req)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	c, err := s.DB.AddContact(r.Context(), a, id, req.UserID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
-}
-
 func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	id, err := pathID(r, "id")
 	var user int64
@@ -734,4 +597,45 @@ func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request, a *
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// mergeRequest is the body of POST /api/v1/cases/{id}/merge.
+type mergeRequest struct {
+	TargetID int64 `json:"target_id"`
+}
+
+// contactRequest is the body of POST /api/v1/contracts/{id}/contacts.
+type contactRequest struct {
+	UserID int64 `json:"user_id"`
+}
+
+// contractList wraps an organisation's contracts for the API.
+func (s *Server) contractList(ctx context.Context, a *casedesk.Actor, orgID int64) (map[string]any, error) {
+	cs, err := s.DB.ListContracts(ctx, a, orgID)
+	if cs == nil {
+		cs = []*casedesk.Contract{}
+	}
+	return map[string]any{"contracts": cs}, err
+}
+
+// caseEvents wraps a case's thread for the API.
+func (s *Server) caseEvents(ctx context.Context, a *casedesk.Actor, id int64) (map[string]any, error) {
+	events, err := s.DB.CaseEvents(ctx, a, id)
+	return map[string]any{"events": events}, err
+}
+
+// remoteAccessList wraps a case's remote-access grants for the API.
+func (s *Server) remoteAccessList(ctx context.Context, a *casedesk.Actor, id int64) (map[string]any, error) {
+	grants, err := s.DB.RemoteAccessGrants(ctx, a, id)
+	return map[string]any{"grants": grants}, err
+}
+
+// grantRequest is the body of POST /api/v1/cases/{id}/remote-access.
+type grantRequest struct {
+	Hours int    `json:"hours"`
+	Note  string `json:"note"`
+}
+
+func (s *Server) grantRemoteAccess(ctx context.Context, a *casedesk.Actor, id int64, req grantRequest) (*store.RemoteAccessGrant, error) {
+	return s.DB.GrantRemoteAccess(ctx, a, id, time.Duration(req.Hours)*time.Hour, req.Note)
 }

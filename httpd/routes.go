@@ -1,7 +1,10 @@
 package httpd
 
 import (
+	"context"
 	"net/http"
+
+	"github.com/casedesk/casedesk"
 )
 
 // routes builds the request router. Handlers that need a caller are wrapped
@@ -31,13 +34,13 @@ func (s *Server) routes() http.Handler {
 
 	mux.HandleFunc("GET /api/v1/organisations", s.requireScope("cases:read", s.handleListOrganisations))
 	mux.HandleFunc("POST /api/v1/organisations", s.requireScope("admin:write", s.handleCreateOrganisation))
-	mux.HandleFunc("GET /api/v1/organisations/{id}", s.requireScope("cases:read", s.handleGetOrganisation))
-	mux.HandleFunc("PATCH /api/v1/organisations/{id}", s.requireScope("admin:write", s.handleUpdateOrganisation))
+	mux.HandleFunc("GET /api/v1/organisations/{id}", s.requireScope("cases:read", byID(s, s.DB.FindOrganisation)))
+	mux.HandleFunc("PATCH /api/v1/organisations/{id}", s.requireScope("admin:write", byIDWith(s, http.StatusOK, s.DB.UpdateOrganisation)))
 
 	mux.HandleFunc("GET /api/v1/users", s.requireScope("cases:read", s.handleListUsers))
 	mux.HandleFunc("POST /api/v1/users", s.requireScope("admin:write", s.handleCreateUser))
-	mux.HandleFunc("GET /api/v1/users/{id}", s.requireScope("cases:read", s.handleGetUser))
-	mux.HandleFunc("PATCH /api/v1/users/{id}", s.requireActor(s.handleUpdateUser))
+	mux.HandleFunc("GET /api/v1/users/{id}", s.requireScope("cases:read", byID(s, s.DB.FindUser)))
+	mux.HandleFunc("PATCH /api/v1/users/{id}", s.requireActor(byIDWith(s, http.StatusOK, s.DB.UpdateUser)))
 
 	mux.HandleFunc("GET /api/v1/tokens", s.requireActor(s.handleListTokens))
 	mux.HandleFunc("POST /api/v1/tokens", s.requireActor(s.handleCreateToken))
@@ -56,11 +59,13 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/calendars/{id}", s.requireActor(s.handleGetCalendar))
 	mux.HandleFunc("PUT /api/v1/calendars/{id}", s.requireScope("admin:write", s.handleSaveCalendar))
 
-	mux.HandleFunc("GET /api/v1/organisations/{id}/contracts", s.requireScope("cases:read", s.handleListContracts))
+	mux.HandleFunc("GET /api/v1/organisations/{id}/contracts", s.requireScope("cases:read", byID(s, s.contractList)))
 	mux.HandleFunc("POST /api/v1/organisations/{id}/contracts", s.requireScope("admin:write", s.idempotent(s.handleCreateContract)))
-	mux.HandleFunc("GET /api/v1/contracts/{id}", s.requireScope("cases:read", s.handleGetContract))
-	mux.HandleFunc("PATCH /api/v1/contracts/{id}", s.requireScope("admin:write", s.handleUpdateContract))
-	mux.HandleFunc("POST /api/v1/contracts/{id}/contacts", s.requireScope("admin:write", s.handleAddContact))
+	mux.HandleFunc("GET /api/v1/contracts/{id}", s.requireScope("cases:read", byID(s, s.DB.FindContract)))
+	mux.HandleFunc("PATCH /api/v1/contracts/{id}", s.requireScope("admin:write", byIDWith(s, http.StatusOK, s.DB.UpdateContract)))
+	mux.HandleFunc("POST /api/v1/contracts/{id}/contacts", s.requireScope("admin:write", byIDWith(s, http.StatusOK, func(ctx context.Context, a *casedesk.Actor, id int64, req contactRequest) (*casedesk.Contract, error) {
+		return s.DB.AddContact(ctx, a, id, req.UserID)
+	})))
 	mux.HandleFunc("DELETE /api/v1/contracts/{id}/contacts/{user}", s.requireScope("admin:write", s.handleRemoveContact))
 
 	mux.HandleFunc("GET /api/v1/cases", s.requireScope("cases:read", s.handleListCases))
@@ -69,12 +74,14 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/cases/{id}", s.requireScope("cases:read", s.handleGetCase))
 	mux.HandleFunc("PATCH /api/v1/cases/{id}", s.requireScope("cases:write", s.handleUpdateCase))
 	mux.HandleFunc("GET /api/v1/cases/{id}/sla", s.requireScope("cases:read", s.handleCaseSLA))
-	mux.HandleFunc("GET /api/v1/cases/{id}/events", s.requireScope("cases:read", s.handleCaseEvents))
+	mux.HandleFunc("GET /api/v1/cases/{id}/events", s.requireScope("cases:read", byID(s, s.caseEvents)))
 	mux.HandleFunc("POST /api/v1/cases/{id}/replies", s.requireScope("cases:write", s.handleReply))
-	mux.HandleFunc("POST /api/v1/cases/{id}/merge", s.requireScope("cases:write", s.handleMergeCase))
+	mux.HandleFunc("POST /api/v1/cases/{id}/merge", s.requireScope("cases:write", byIDWith(s, http.StatusOK, func(ctx context.Context, a *casedesk.Actor, id int64, req mergeRequest) (*casedesk.Case, error) {
+		return s.DB.Merge(ctx, a, id, req.TargetID)
+	})))
 	mux.HandleFunc("POST /api/v1/cases/{id}/split", s.requireScope("cases:write", s.idempotent(s.handleSplitCase)))
-	mux.HandleFunc("GET /api/v1/cases/{id}/remote-access", s.requireScope("cases:read", s.handleListRemoteAccess))
-	mux.HandleFunc("POST /api/v1/cases/{id}/remote-access", s.requireScope("cases:write", s.handleGrantRemoteAccess))
+	mux.HandleFunc("GET /api/v1/cases/{id}/remote-access", s.requireScope("cases:read", byID(s, s.remoteAccessList)))
+	mux.HandleFunc("POST /api/v1/cases/{id}/remote-access", s.requireScope("cases:write", byIDWith(s, http.StatusCreated, s.grantRemoteAccess)))
 	mux.HandleFunc("DELETE /api/v1/cases/{id}/remote-access/{grant}", s.requireScope("cases:write", s.handleRevokeRemoteAccess))
 	mux.HandleFunc("POST /api/v1/cases/{id}/attachments", s.requireScope("cases:write", s.handleUploadAttachment))
 	mux.HandleFunc("GET /api/v1/cases/{id}/attachments/{attachment}", s.requireScope("cases:read", s.handleDownloadAttachment))
