@@ -1,6 +1,7 @@
 package httpd
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -102,27 +103,10 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, a *casedesk.Ac
 	writeJSON(w, http.StatusOK, body)
 }
 
-func (s *Server) handleListOrganisations(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	orgs, err := s.DB.ListOrganisations(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"organisations": orgs})
-}
-
-func (s *Server) handleCreateOrganisation(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	var o casedesk.Organisation
-	if err := decode(w, r, &o); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// createOrganisation adds an organisation.
+func (s *Server) createOrganisation(ctx context.Context, a *casedesk.Actor, o casedesk.Organisation) (*casedesk.Organisation, error) {
 	o.ID = 0
-	if err := s.DB.CreateOrganisation(r.Context(), a, &o); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, o)
+	return &o, s.DB.CreateOrganisation(ctx, a, &o)
 }
 
 func (s *Server) handleListUsers(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -175,15 +159,6 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, a *cas
 	writeJSON(w, http.StatusCreated, u)
 }
 
-func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	tokens, err := s.DB.ListAPITokens(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": tokens})
-}
-
 func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	var req struct {
 		Name      string           `json:"name"`
@@ -205,18 +180,6 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, a *ca
 		"secret":  plain,
 		"message": "Copy the secret now: casedesk keeps only its hash and cannot show it again.",
 	})
-}
-
-func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = s.DB.RevokeAPIToken(r.Context(), a, id)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {

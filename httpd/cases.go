@@ -13,6 +13,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/plan"
+	"github.com/casedesk/casedesk/sla"
 	"github.com/casedesk/casedesk/store"
 )
 
@@ -333,15 +334,6 @@ func (s *Server) handleListCases(w http.ResponseWriter, r *http.Request, a *case
 	writeJSON(w, http.StatusOK, page)
 }
 
-func (s *Server) handleCaseCounts(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	counts, err := s.DB.CaseCounts(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"counts": counts})
-}
-
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 	limit, err := queryInt(r, "limit")
 	if err != nil {
@@ -354,31 +346,6 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request, a *casedes
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": cases})
-}
-
-func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	ns, err := s.DB.Notifications(r.Context(), a, 50)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"notifications": ns})
-}
-
-func (s *Server) handleRevokeRemoteAccess(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var grant int64
-	if err == nil {
-		grant, err = pathID(r, "grant")
-	}
-	if err == nil {
-		err = s.DB.RevokeRemoteAccess(r.Context(), a, id, grant)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleUploadAttachment(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -469,58 +436,16 @@ func (s *Server) handleProductVersions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"product": p.Name, "versions": out})
 }
 
-func (s *Server) handleCreateProduct(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	var p casedesk.Product
-	if err := decode(w, r, &p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// createProduct adds a product; its versions are added one by one after.
+func (s *Server) createProduct(ctx context.Context, a *casedesk.Actor, p casedesk.Product) (*casedesk.Product, error) {
 	p.ID, p.Versions = 0, nil
-	if err := s.DB.CreateProduct(r.Context(), a, &p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, p)
+	return &p, s.DB.CreateProduct(ctx, a, &p)
 }
 
-func (s *Server) handleAddVersion(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var v casedesk.Version
-	if err == nil {
-		err = decode(w, r, &v)
-	}
-	if err == nil {
-		v.ID, v.ProductID = 0, id
-		err = s.DB.AddVersion(r.Context(), a, &v)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, v)
-}
-
-func (s *Server) handleListPlans(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	ps, err := s.DB.Plans(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"plans": ps})
-}
-
-func (s *Server) handleGetPlan(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	v, err := queryInt(r, "version")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.DB.Plan(r.Context(), r.PathValue("id"), int(v))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, p)
+// addVersion adds a release to the product id.
+func (s *Server) addVersion(ctx context.Context, a *casedesk.Actor, id int64, v casedesk.Version) (*casedesk.Version, error) {
+	v.ID, v.ProductID = 0, id
+	return &v, s.DB.AddVersion(ctx, a, &v)
 }
 
 func (s *Server) handleEditPlan(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -538,18 +463,18 @@ func (s *Server) handleEditPlan(w http.ResponseWriter, r *http.Request, a *cased
 	writeJSON(w, http.StatusOK, saved)
 }
 
-func (s *Server) handleGetCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	v, err := queryInt(r, "version")
+// calendarBody is the API's form of a calendar: its reference and its spec.
+func calendarBody(c sla.Calendar) map[string]any {
+	return map[string]any{"id": c.ID, "version": c.Version, "description": c.Description, "spec": c.Cal.Spec()}
+}
+
+// calendar reads a calendar in the API's form.
+func (s *Server) calendar(ctx context.Context, id string, version int) (map[string]any, error) {
+	c, err := s.DB.Calendar(ctx, id, version)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	c, err := s.DB.Calendar(r.Context(), r.PathValue("id"), int(v))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "version": c.Version, "description": c.Description, "spec": c.Cal.Spec()})
+	return calendarBody(c), nil
 }
 
 func (s *Server) handleSaveCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -563,40 +488,13 @@ func (s *Server) handleSaveCalendar(w http.ResponseWriter, r *http.Request, a *c
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": c.ID, "version": c.Version, "description": c.Description, "spec": c.Cal.Spec()})
+	writeJSON(w, http.StatusOK, calendarBody(c))
 }
 
-func (s *Server) handleCreateContract(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var c casedesk.Contract
-	if err == nil {
-		err = decode(w, r, &c)
-	}
-	if err == nil {
-		c.ID, c.OrgID = 0, id
-		err = s.DB.CreateContract(r.Context(), a, &c)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, c)
-}
-
-func (s *Server) handleRemoveContact(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	var user int64
-	if err == nil {
-		user, err = pathID(r, "user")
-	}
-	if err == nil {
-		err = s.DB.RemoveContact(r.Context(), a, id, user)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+// createContract adds a contract to the organisation id.
+func (s *Server) createContract(ctx context.Context, a *casedesk.Actor, id int64, c casedesk.Contract) (*casedesk.Contract, error) {
+	c.ID, c.OrgID = 0, id
+	return &c, s.DB.CreateContract(ctx, a, &c)
 }
 
 // mergeRequest is the body of POST /api/v1/cases/{id}/merge.
@@ -616,6 +514,16 @@ func (s *Server) contractList(ctx context.Context, a *casedesk.Actor, orgID int6
 		cs = []*casedesk.Contract{}
 	}
 	return map[string]any{"contracts": cs}, err
+}
+
+// recentNotifications is the caller's latest notifications.
+func (s *Server) recentNotifications(ctx context.Context, a *casedesk.Actor) ([]*store.Notification, error) {
+	return s.DB.Notifications(ctx, a, 50)
+}
+
+// plans lists every plan; anyone signed in may read them.
+func (s *Server) plans(ctx context.Context, _ *casedesk.Actor) ([]*plan.Plan, error) {
+	return s.DB.Plans(ctx)
 }
 
 // caseEvents wraps a case's thread for the API.

@@ -13,15 +13,6 @@ type webhookRequest struct {
 	Events []string `json:"events"`
 }
 
-func (s *Server) handleListWebhooks(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	hooks, err := s.DB.ListWebhooks(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"webhooks": hooks})
-}
-
 // handleCreateWebhook answers with the webhook and its signing secret, which
 // no later request shows.
 func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
@@ -41,18 +32,6 @@ func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request, a *
 		"secret":  secret,
 		"message": "Keep the secret now: it is not shown again. Each delivery carries X-Casedesk-Signature: sha256=<hex HMAC-SHA256 of \"<X-Casedesk-Timestamp>.<body>\">.",
 	})
-}
-
-func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
-	if err == nil {
-		err = s.DB.DeleteWebhook(r.Context(), a, id)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) handleListDeliveries(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
