@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -37,23 +38,17 @@ func runSLA(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 func runSLADue(args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("sla due", errOut)
+	// parseClockFlags reads --calendar and --opened.
+	fs.String("calendar", "", "the contract's calendar: a built-in id ("+strings.Join(calendar.BuiltinIDs(), ", ")+") or a calendar JSON file (required)")
+	fs.String("opened", "", "when the case was opened, RFC 3339 (required)")
 	var (
-		calFlag  = fs.String("calendar", "", "the contract's calendar: a built-in id ("+strings.Join(calendar.BuiltinIDs(), ", ")+") or a calendar JSON file (required)")
 		target   = fs.String("target", "", "working time to add, e.g. 90m or 1h30m; or use --plan and --priority")
 		planID   = fs.String("plan", "", "a plan id: use its first-response target and coverage for --priority")
 		level    = fs.String("priority", "", "the case's priority, P1–P4, with --plan")
-		opened   = fs.String("opened", "", "when the case was opened, RFC 3339 (required)")
 		catalogF = fs.String("catalog", "", "a plan catalog file, YAML or JSON (default: the built-in catalog)")
 		asJSON   = fs.Bool("json", false, "print JSON")
 	)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cal, err := calendarFlag(*calFlag)
-	if err != nil {
-		return err
-	}
-	start, err := timeFlag("opened", *opened)
+	cal, start, err := parseClockFlags(fs, args, "opened")
 	if err != nil {
 		return err
 	}
@@ -138,20 +133,14 @@ func (r *dueResult) fill(e sla.Explanation) {
 
 func runSLAElapsed(args []string, out, errOut io.Writer) error {
 	fs := newFlagSet("sla elapsed", errOut)
+	// parseClockFlags reads --calendar and --from.
+	fs.String("calendar", "", "a built-in calendar id or a calendar JSON file (required)")
+	fs.String("from", "", "start, RFC 3339 (required)")
 	var (
-		calFlag = fs.String("calendar", "", "a built-in calendar id or a calendar JSON file (required)")
-		fromF   = fs.String("from", "", "start, RFC 3339 (required)")
-		toF     = fs.String("to", "", "end, RFC 3339 (required)")
-		asJSON  = fs.Bool("json", false, "print JSON")
+		toF    = fs.String("to", "", "end, RFC 3339 (required)")
+		asJSON = fs.Bool("json", false, "print JSON")
 	)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cal, err := calendarFlag(*calFlag)
-	if err != nil {
-		return err
-	}
-	from, err := timeFlag("from", *fromF)
+	cal, from, err := parseClockFlags(fs, args, "from")
 	if err != nil {
 		return err
 	}
@@ -269,6 +258,21 @@ func runPlans(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	_, err = fmt.Fprintln(out, "P1–P4: first-response target and coverage calendar. * a casedesk default, not a figure from the vendor's documents.")
 	return err
+}
+
+// parseClockFlags parses the flags of an 'sla' subcommand, then reads the
+// two that every one of them needs: --calendar, the calendar the clock runs
+// on, and the required time flag named start, when it starts.
+func parseClockFlags(fs *flag.FlagSet, args []string, start string) (sla.Calendar, time.Time, error) {
+	if err := parseFlags(fs, args); err != nil {
+		return sla.Calendar{}, time.Time{}, err
+	}
+	cal, err := calendarFlag(fs.Lookup("calendar").Value.String())
+	if err != nil {
+		return sla.Calendar{}, time.Time{}, err
+	}
+	t, err := timeFlag(start, fs.Lookup(start).Value.String())
+	return cal, t, err
 }
 
 // calendarFlag reads --calendar: a built-in id, or a calendar JSON file,
