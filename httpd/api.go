@@ -159,27 +159,26 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, a *cas
 	writeJSON(w, http.StatusCreated, u)
 }
 
-func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	var req struct {
-		Name      string           `json:"name"`
-		Scopes    []casedesk.Scope `json:"scopes"`
-		ExpiresAt *time.Time       `json:"expires_at"`
-	}
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// tokenRequest is the body of POST /api/v1/tokens.
+type tokenRequest struct {
+	Name      string           `json:"name"`
+	Scopes    []casedesk.Scope `json:"scopes"`
+	ExpiresAt *time.Time       `json:"expires_at"`
+}
+
+// createToken answers with the token and its secret, which no later request
+// shows.
+func (s *Server) createToken(ctx context.Context, a *casedesk.Actor, req tokenRequest) (map[string]any, error) {
 	t := &casedesk.APIToken{Name: req.Name, Scopes: req.Scopes, ExpiresAt: req.ExpiresAt}
-	plain, err := s.DB.CreateAPIToken(r.Context(), a, t)
+	plain, err := s.DB.CreateAPIToken(ctx, a, t)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{
+	return map[string]any{
 		"token":   t,
 		"secret":  plain,
 		"message": "Copy the secret now: casedesk keeps only its hash and cannot show it again.",
-	})
+	}, nil
 }
 
 func (s *Server) handleListAudit(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {

@@ -144,18 +144,13 @@ func (s *Server) handleGetCase(w http.ResponseWriter, r *http.Request, a *casede
 	writeCase(w, http.StatusOK, c)
 }
 
-func (s *Server) handleCaseSLA(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
+// caseSLA is a case's commitment and the state of its clocks, for the API.
+func (s *Server) caseSLA(ctx context.Context, a *casedesk.Actor, id int64) (map[string]any, error) {
+	c, report, err := s.DB.CaseSLA(ctx, a, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	c, report, err := s.DB.CaseSLA(r.Context(), a, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"case_id": c.ID, "commitment": c.Commitment, "reasons": c.Reasons, "flags": c.Flags, "sla": report})
+	return map[string]any{"case_id": c.ID, "commitment": c.Commitment, "reasons": c.Reasons, "flags": c.Flags, "sla": report}, nil
 }
 
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {

@@ -43,7 +43,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PATCH /api/v1/users/{id}", s.requireActor(byIDWith(s, http.StatusOK, s.DB.UpdateUser)))
 
 	mux.HandleFunc("GET /api/v1/tokens", s.requireActor(listOf(s, "tokens", s.DB.ListAPITokens)))
-	mux.HandleFunc("POST /api/v1/tokens", s.requireActor(s.handleCreateToken))
+	mux.HandleFunc("POST /api/v1/tokens", s.requireActor(withBody(s, http.StatusCreated, s.createToken)))
 	mux.HandleFunc("DELETE /api/v1/tokens/{id}", s.requireActor(deleteByID(s, s.DB.RevokeAPIToken)))
 
 	mux.HandleFunc("GET /api/v1/audit", s.requireScope("audit:read", s.handleListAudit))
@@ -73,7 +73,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/cases/counts", s.requireScope("cases:read", listOf(s, "counts", s.DB.CaseCounts)))
 	mux.HandleFunc("GET /api/v1/cases/{id}", s.requireScope("cases:read", s.handleGetCase))
 	mux.HandleFunc("PATCH /api/v1/cases/{id}", s.requireScope("cases:write", s.handleUpdateCase))
-	mux.HandleFunc("GET /api/v1/cases/{id}/sla", s.requireScope("cases:read", s.handleCaseSLA))
+	mux.HandleFunc("GET /api/v1/cases/{id}/sla", s.requireScope("cases:read", byID(s, s.caseSLA)))
 	mux.HandleFunc("GET /api/v1/cases/{id}/events", s.requireScope("cases:read", byID(s, s.caseEvents)))
 	mux.HandleFunc("POST /api/v1/cases/{id}/replies", s.requireScope("cases:write", s.handleReply))
 	mux.HandleFunc("POST /api/v1/cases/{id}/merge", s.requireScope("cases:write", byIDWith(s, http.StatusOK, func(ctx context.Context, a *casedesk.Actor, id int64, req mergeRequest) (*casedesk.Case, error) {
@@ -89,7 +89,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/notifications", s.requireActor(listOf(s, "notifications", s.recentNotifications)))
 
 	mux.HandleFunc("GET /api/v1/webhooks", s.requireScope("admin:read", listOf(s, "webhooks", s.DB.ListWebhooks)))
-	mux.HandleFunc("POST /api/v1/webhooks", s.requireScope("admin:write", s.handleCreateWebhook))
+	mux.HandleFunc("POST /api/v1/webhooks", s.requireScope("admin:write", withBody(s, http.StatusCreated, s.createWebhook)))
 	mux.HandleFunc("DELETE /api/v1/webhooks/{id}", s.requireScope("admin:write", deleteByID(s, s.DB.DeleteWebhook)))
 	mux.HandleFunc("GET /api/v1/webhooks/{id}/deliveries", s.requireScope("admin:read", s.handleListDeliveries))
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)

@@ -1,6 +1,7 @@
 package httpd
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -13,25 +14,19 @@ type webhookRequest struct {
 	Events []string `json:"events"`
 }
 
-// handleCreateWebhook answers with the webhook and its signing secret, which
-// no later request shows.
-func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	var req webhookRequest
-	if err := decode(w, r, &req); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+// createWebhook answers with the webhook and its signing secret, which no
+// later request shows.
+func (s *Server) createWebhook(ctx context.Context, a *casedesk.Actor, req webhookRequest) (map[string]any, error) {
 	hook := &casedesk.Webhook{URL: req.URL, Events: req.Events}
-	secret, err := s.DB.CreateWebhook(r.Context(), a, hook)
+	secret, err := s.DB.CreateWebhook(ctx, a, hook)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{
+	return map[string]any{
 		"webhook": hook,
 		"secret":  secret,
 		"message": "Keep the secret now: it is not shown again. Each delivery carries X-Casedesk-Signature: sha256=<hex HMAC-SHA256 of \"<X-Casedesk-Timestamp>.<body>\">.",
-	})
+	}, nil
 }
 
 func (s *Server) handleListDeliveries(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
