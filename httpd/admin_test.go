@@ -3,7 +3,6 @@ package httpd
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,56 +11,29 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/demo"
 	"github.com/casedesk/casedesk/plan"
 	"github.com/casedesk/casedesk/priority"
 )
-
-// adminSession logs email in and returns its browser.
-func adminSession(e *env, email string) *client {
-	e.t.Helper()
-	c := e.client()
-	c.login(email, demo.Password)
-	return c
-}
-
-// adminGet fetches a page as the browser c.
-func adminGet(c *client, path string) (int, string) {
-	c.e.t.Helper()
-	resp, err := c.c.Get(c.e.http.URL + path)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
 
 // adminPost submits a form as the browser c, with its CSRF token, and
 // follows a redirect once: it returns the status of the post, and the page
 // shown after it.
 func adminPost(c *client, path string, form url.Values) (int, string) {
 	c.e.t.Helper()
-	form.Set("csrf_token", c.csrf)
-	resp, err := c.c.PostForm(c.e.http.URL+path, form)
-	if err != nil {
-		c.e.t.Fatal(err)
+	status, loc, body := c.post(path, form)
+	if status == http.StatusSeeOther {
+		_, page := c.get(loc)
+		return status, page
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode == http.StatusSeeOther {
-		_, page := adminGet(c, resp.Header.Get("Location"))
-		return resp.StatusCode, page
-	}
-	return resp.StatusCode, string(body)
+	return status, body
 }
 
 func TestAdminPages_OnlyForAdministrators(t *testing.T) {
 	e := newEnv(t)
 	for _, email := range []string{"engineer@vendor.example", "manager@vendor.example", "contact@globex.example"} {
-		c := adminSession(e, email)
+		c := e.loggedIn(email)
 		for _, path := range []string{"/admin", "/admin/plans", "/admin/calendars/emea", "/admin/audit"} {
-			if code, body := adminGet(c, path); code != http.StatusForbidden || !strings.Contains(body, "for administrators only") {
+			if code, body := c.get(path); code != http.StatusForbidden || !strings.Contains(body, "for administrators only") {
 				t.Errorf("%s GET %s: %d", email, path, code)
 			}
 		}
@@ -69,11 +41,11 @@ func TestAdminPages_OnlyForAdministrators(t *testing.T) {
 			t.Errorf("%s creates an organisation: %d", email, code)
 		}
 	}
-	if code, _ := adminGet(e.client(), "/admin/plans"); code != http.StatusSeeOther {
+	if code, _ := e.client().get("/admin/plans"); code != http.StatusSeeOther {
 		t.Errorf("anonymous: %d, want a redirect to the login page", code)
 	}
-	admin := adminSession(e, "admin@vendor.example")
-	if code, body := adminGet(admin, "/admin"); code != 200 || !strings.Contains(body, `href="/admin/calendars"`) {
+	admin := e.loggedIn("admin@vendor.example")
+	if code, body := admin.get("/admin"); code != 200 || !strings.Contains(body, `href="/admin/calendars"`) {
 		t.Errorf("administrator's index: %d", code)
 	}
 	// A form without the CSRF token is refused.
@@ -107,8 +79,8 @@ func adminPlanFormValues(p *plan.Plan) url.Values {
 func TestAdminPlan_EditingATargetStoresVersion2(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	admin := adminSession(e, "admin@vendor.example")
-	code, list := adminGet(admin, "/admin/plans")
+	admin := e.loggedIn("admin@vendor.example")
+	code, list := admin.get("/admin/plans")
 	if code != 200 || !strings.Contains(list, "zmanda-premium") || !strings.Contains(list, "15 min") {
 		t.Fatalf("plan list: %d", code)
 	}
@@ -116,7 +88,7 @@ func TestAdminPlan_EditingATargetStoresVersion2(t *testing.T) {
 	if err != nil || old.Version != 1 {
 		t.Fatalf("plan before: %v %+v", err, old)
 	}
-	code, page := adminGet(admin, "/admin/plans/zmanda-premium")
+	code, page := admin.get("/admin/plans/zmanda-premium")
 	if code != 200 || !strings.Contains(page, `name="P1.first_response"`) || !strings.Contains(page, `value="15m"`) {
 		t.Fatalf("plan form: %d", code)
 	}
@@ -165,7 +137,7 @@ const adminRomeCalendar = `{"timezone": "Europe/Rome",
 
 func TestAdminCalendar_WeekViewAndNextHolidays(t *testing.T) {
 	e := newEnv(t)
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	code, page := adminPost(admin, "/admin/calendars", url.Values{"id": {"rome"}, "spec": {adminRomeCalendar}})
 	if code != http.StatusSeeOther || !strings.Contains(page, "Calendar version 1 saved.") {
 		t.Fatalf("create calendar: %d %s", code, page)
@@ -181,16 +153,16 @@ func TestAdminCalendar_WeekViewAndNextHolidays(t *testing.T) {
 			t.Errorf("calendar page lacks %q", want)
 		}
 	}
-	_, list := adminGet(admin, "/admin/calendars")
+	_, list := admin.get("/admin/calendars")
 	if !strings.Contains(list, `href="/admin/calendars/rome"`) || !strings.Contains(list, `href="/admin/calendars/emea"`) {
 		t.Errorf("calendar list lacks the stored or built-in calendars")
 	}
 	// A built-in calendar shows its week and offers a copy, not an edit.
-	code, emea := adminGet(admin, "/admin/calendars/emea")
+	code, emea := admin.get("/admin/calendars/emea")
 	if code != 200 || !strings.Contains(emea, "08:00–18:00") || !strings.Contains(emea, `action="/admin/calendars"`) {
 		t.Errorf("built-in calendar page: %d", code)
 	}
-	if code, _ := adminGet(admin, "/admin/calendars/nowhere"); code != http.StatusNotFound {
+	if code, _ := admin.get("/admin/calendars/nowhere"); code != http.StatusNotFound {
 		t.Errorf("unknown calendar: %d", code)
 	}
 }
@@ -208,7 +180,7 @@ func adminNextChristmas() string {
 
 func TestAdminCalendar_BadJSONNamesTheField(t *testing.T) {
 	e := newEnv(t)
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	if code, _ := adminPost(admin, "/admin/calendars", url.Values{"id": {"rome"}, "spec": {adminRomeCalendar}}); code != http.StatusSeeOther {
 		t.Fatalf("create: %d", code)
 	}
@@ -242,7 +214,7 @@ var adminOrgPath = regexp.MustCompile(`/admin/organisations/(\d+)`)
 func TestAdminContracts_CreateUpgradeAndContactLimit(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	form := url.Values{"csrf_token": {admin.csrf}, "kind": {"customer"}, "name": {"Hooli <Labs>"}, "region": {"emea"}, "domains": {"hooli.example, hooli.test"}}
 	resp, err := admin.c.PostForm(e.http.URL+"/admin/organisations", form)
 	if err != nil {
@@ -254,7 +226,7 @@ func TestAdminContracts_CreateUpgradeAndContactLimit(t *testing.T) {
 		t.Fatalf("create organisation: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	orgPage := m[0]
-	_, page := adminGet(admin, orgPage)
+	_, page := admin.get(orgPage)
 	if !strings.Contains(page, "Hooli &lt;Labs&gt;") || strings.Contains(page, "Hooli <Labs>") {
 		t.Fatalf("organisation name not escaped")
 	}
@@ -320,7 +292,7 @@ func TestAdminContracts_CreateUpgradeAndContactLimit(t *testing.T) {
 
 func TestAdminProductsAndTokens(t *testing.T) {
 	e := newEnv(t)
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	code, page := adminPost(admin, "/admin/products", url.Values{"name": {"Backup Server"}, "line": {"backup"}})
 	if code != http.StatusSeeOther || !strings.Contains(page, "Product Backup Server added.") {
 		t.Fatalf("add product: %d", code)
@@ -351,7 +323,7 @@ func TestAdminProductsAndTokens(t *testing.T) {
 	if code := bearer.do("GET", "/api/v1/audit?limit=1", nil, nil); code != 200 {
 		t.Fatalf("the new token does not work: %d", code)
 	}
-	_, page = adminGet(admin, "/admin/tokens")
+	_, page = admin.get("/admin/tokens")
 	if strings.Contains(page, secret[1]) || !strings.Contains(page, "nightly export") {
 		t.Fatalf("the token list shows the secret again, or lacks the token")
 	}
@@ -372,10 +344,10 @@ func TestAdminProductsAndTokens(t *testing.T) {
 
 func TestAdminAudit_ListsTheChangesNewestFirst(t *testing.T) {
 	e := newEnv(t)
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	adminPost(admin, "/admin/organisations", url.Values{"kind": {"customer"}, "name": {"Audited Ltd"}})
 	adminPost(admin, "/admin/calendars", url.Values{"id": {"rome"}, "spec": {adminRomeCalendar}})
-	code, page := adminGet(admin, "/admin/audit")
+	code, page := admin.get("/admin/audit")
 	if code != 200 {
 		t.Fatalf("audit: %d", code)
 	}
@@ -386,16 +358,16 @@ func TestAdminAudit_ListsTheChangesNewestFirst(t *testing.T) {
 	for i := 0; i < adminAuditPageSize; i++ {
 		adminPost(admin, "/admin/products", url.Values{"name": {fmt.Sprintf("Product %d", i)}})
 	}
-	_, page = adminGet(admin, "/admin/audit")
+	_, page = admin.get("/admin/audit")
 	older := regexp.MustCompile(`href="/admin/audit\?before=(\d+)"`).FindStringSubmatch(page)
 	if older == nil {
 		t.Fatal("no link to older entries")
 	}
-	_, page = adminGet(admin, "/admin/audit?before="+older[1])
+	_, page = admin.get("/admin/audit?before=" + older[1])
 	if !strings.Contains(page, "Audited Ltd") || !strings.Contains(page, `href="/admin/audit"`) {
 		t.Errorf("older page lacks the first changes")
 	}
-	if code, _ := adminGet(admin, "/admin/audit?before=x"); code != http.StatusBadRequest {
+	if code, _ := admin.get("/admin/audit?before=x"); code != http.StatusBadRequest {
 		t.Errorf("bad before: %d", code)
 	}
 }
@@ -405,7 +377,7 @@ var adminRawKey = regexp.MustCompile(`admin\.[a-z_]+(?:\.[a-z_:]+)*`)
 
 func TestAdminPages_NoUntranslatedKeyInAnyLanguage(t *testing.T) {
 	e := newEnv(t)
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	adminPost(admin, "/admin/calendars", url.Values{"id": {"rome"}, "spec": {adminRomeCalendar}})
 	adminPost(admin, "/admin/products", url.Values{"name": {"Backup Server"}})
 	globex := e.orgID("Globex Corporation")
@@ -416,9 +388,9 @@ func TestAdminPages_NoUntranslatedKeyInAnyLanguage(t *testing.T) {
 		"/admin/tokens", "/admin/audit", "/admin/nothing"}
 	words := map[string]string{"en": "Audit log", "it": "Registro delle modifiche", "fr": "Journal d'audit"}
 	for _, lang := range []string{"en", "it", "fr"} {
-		adminGet(admin, "/admin?lang="+lang)
+		admin.get("/admin?lang=" + lang)
 		for _, path := range paths {
-			code, page := adminGet(admin, path)
+			code, page := admin.get(path)
 			if want := map[bool]int{true: 404, false: 200}[path == "/admin/nothing"]; code != want {
 				t.Errorf("%s %s: %d", lang, path, code)
 			}
@@ -436,14 +408,14 @@ func TestAdminPages_NoUntranslatedKeyInAnyLanguage(t *testing.T) {
 		}
 	}
 	// The error pages and form errors are translated too.
-	adminGet(admin, "/admin?lang=it")
+	admin.get("/admin?lang=it")
 	code, page := adminPost(admin, "/admin/plans/zmanda-premium", url.Values{"technical_contacts": {"-1"}})
 	if code != http.StatusBadRequest || !strings.Contains(page, "Scrivi un numero intero, 0 o più.") {
 		t.Errorf("Italian form error: %d", code)
 	}
-	engineer := adminSession(e, "engineer@vendor.example")
-	adminGet(engineer, "/admin?lang=fr")
-	if _, page := adminGet(engineer, "/admin"); !strings.Contains(page, "réservée aux administrateurs") {
+	engineer := e.loggedIn("engineer@vendor.example")
+	engineer.get("/admin?lang=fr")
+	if _, page := engineer.get("/admin"); !strings.Contains(page, "réservée aux administrateurs") {
 		t.Errorf("French 403 page")
 	}
 }
@@ -451,7 +423,7 @@ func TestAdminPages_NoUntranslatedKeyInAnyLanguage(t *testing.T) {
 func TestAdminWebhooks_SecretOnceDeliveriesAndDelete(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	admin := adminSession(e, "admin@vendor.example")
+	admin := e.loggedIn("admin@vendor.example")
 	code, page := adminPost(admin, "/admin/webhooks", url.Values{"url": {"ftp://hooks.example/x"}, "events": {"*"}})
 	if code != http.StatusBadRequest || !strings.Contains(page, "<code>url</code>") || !strings.Contains(page, `value="ftp://hooks.example/x"`) {
 		t.Fatalf("bad address: %d", code)
@@ -466,7 +438,7 @@ func TestAdminWebhooks_SecretOnceDeliveriesAndDelete(t *testing.T) {
 		t.Fatalf("webhooks: %v %d", err, len(hooks))
 	}
 	id := hooks[0].ID
-	if _, page := adminGet(admin, "/admin/webhooks"); strings.Contains(page, secret[1]) || !strings.Contains(page, fmt.Sprintf(`href="/admin/webhooks/%d"`, id)) {
+	if _, page := admin.get("/admin/webhooks"); strings.Contains(page, secret[1]) || !strings.Contains(page, fmt.Sprintf(`href="/admin/webhooks/%d"`, id)) {
 		t.Fatal("the list shows the secret again, or lacks the webhook")
 	}
 
@@ -479,7 +451,7 @@ func TestAdminWebhooks_SecretOnceDeliveriesAndDelete(t *testing.T) {
 	if _, err := e.db.FanOutWebhooks(ctx, 100); err != nil {
 		t.Fatal(err)
 	}
-	code, page = adminGet(admin, fmt.Sprintf("/admin/webhooks/%d", id))
+	code, page = admin.get(fmt.Sprintf("/admin/webhooks/%d", id))
 	if code != 200 || !strings.Contains(page, "<code>case.created</code>") || !strings.Contains(page, "Pending") {
 		t.Fatalf("deliveries page: %d %s", code, page)
 	}
@@ -487,13 +459,13 @@ func TestAdminWebhooks_SecretOnceDeliveriesAndDelete(t *testing.T) {
 	if code != http.StatusSeeOther || !strings.Contains(page, "No webhooks.") {
 		t.Fatalf("delete: %d", code)
 	}
-	if _, page := adminGet(admin, fmt.Sprintf("/admin/webhooks/%d", id)); !strings.Contains(page, "was deleted") || !strings.Contains(page, "Failed") {
+	if _, page := admin.get(fmt.Sprintf("/admin/webhooks/%d", id)); !strings.Contains(page, "was deleted") || !strings.Contains(page, "Failed") {
 		t.Errorf("a deleted webhook's log")
 	}
 	for _, lang := range []string{"it", "fr"} {
-		adminGet(admin, "/admin?lang="+lang)
+		admin.get("/admin?lang=" + lang)
 		for _, path := range []string{"/admin/webhooks", fmt.Sprintf("/admin/webhooks/%d", id)} {
-			_, page := adminGet(admin, path)
+			_, page := admin.get(path)
 			for _, key := range adminRawKey.FindAllString(page, -1) {
 				if key != "admin.css" {
 					t.Errorf("%s %s shows the key %q", lang, path, key)

@@ -3,7 +3,6 @@ package httpd
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/demo"
 	"github.com/casedesk/casedesk/i18n"
 	"github.com/casedesk/casedesk/plan"
 	"github.com/casedesk/casedesk/sla"
@@ -73,42 +71,10 @@ func (ce *consoleEnv) openCase(subject string) *casedesk.Case {
 	return c
 }
 
-// page logs in as email (demo password) for pages.
-func (ce *consoleEnv) page(email string) *client {
-	c := ce.client()
-	c.login(email, demo.Password)
-	return c
-}
-
-// get fetches a page and returns its status and body.
-func (c *client) get(path string) (int, string) {
-	c.e.t.Helper()
-	resp, err := c.c.Get(c.e.http.URL + path)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-// post submits a form as a browser does, with the session's CSRF token.
-func (c *client) post(path string, form url.Values) (int, string, string) {
-	c.e.t.Helper()
-	form.Set("csrf_token", c.csrf)
-	resp, err := c.c.PostForm(c.e.http.URL+path, form)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
-}
-
 func TestConsole_IsForStaffOnly(t *testing.T) {
 	ce := newConsoleEnv(t)
 	c := ce.openCase("Only staff see this")
-	customer := ce.page("contact@globex.example")
+	customer := ce.loggedIn("contact@globex.example")
 	for _, path := range []string{"/console", "/console/queue/rows", "/console/dashboard", fmt.Sprintf("/console/cases/%d", c.ID)} {
 		code, body := customer.get(path)
 		if code != http.StatusForbidden || !strings.Contains(body, `href="/portal"`) || strings.Contains(body, "Only staff see this") {
@@ -137,7 +103,7 @@ func TestConsole_IsForStaffOnly(t *testing.T) {
 func TestConsole_QueueCountdownMovesBetweenRefreshes(t *testing.T) {
 	ce := newConsoleEnv(t)
 	c := ce.openCase("Backups fail <script>alert(1)</script>")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 
 	// The demo world has cases of its own: look at this product's.
 	only := fmt.Sprintf("product=%d", ce.product.ID)
@@ -192,7 +158,7 @@ func TestConsole_QueueCountdownMovesBetweenRefreshes(t *testing.T) {
 
 func TestConsole_QueuePagesWithCursor(t *testing.T) {
 	ce := newConsoleEnv(t)
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	// The page size is the store's default; fill more than one page.
 	for i := range 51 {
 		ce.openCase(fmt.Sprintf("Case number %d", i))
@@ -213,7 +179,7 @@ func TestConsole_QueuePagesWithCursor(t *testing.T) {
 func TestConsole_InternalNoteStaysInternal(t *testing.T) {
 	ce := newConsoleEnv(t)
 	c := ce.openCase("Restore hangs")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	path := fmt.Sprintf("/console/cases/%d", c.ID)
 
 	code, loc, _ := eng.post(path+"/reply", url.Values{"body": {"Customer runs an old agent; check logs first."}, "internal": {"1"}})
@@ -247,7 +213,7 @@ func TestConsole_InternalNoteStaysInternal(t *testing.T) {
 func TestConsole_PriorityChangeNeedsReason(t *testing.T) {
 	ce := newConsoleEnv(t)
 	c := ce.openCase("Slow reports")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	path := fmt.Sprintf("/console/cases/%d/priority", c.ID)
 
 	code, _, body := eng.post(path, url.Values{"priority": {"P2"}, "reason": {"  "}, "rev": {fmt.Sprint(c.Rev)}})
@@ -279,7 +245,7 @@ func TestConsole_AssignStatusSplitMerge(t *testing.T) {
 	ctx := context.Background()
 	c := ce.openCase("Two problems in one")
 	dup := ce.openCase("Same problem again")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	base := fmt.Sprintf("/console/cases/%d", c.ID)
 	engID := ce.userID("engineer@vendor.example")
 
@@ -361,7 +327,7 @@ func TestConsole_DashboardChartsAttainmentAndBreaches(t *testing.T) {
 
 	met := ce.openCase("Answered in time")
 	late := ce.openCase("Answered too late")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	if code, _, _ := eng.post(fmt.Sprintf("/console/cases/%d/reply", met.ID), url.Values{"body": {"On it."}}); code != http.StatusSeeOther {
 		t.Fatalf("reply: %d", code)
 	}
@@ -404,10 +370,10 @@ var consoleKey = regexp.MustCompile(`console\.[a-z_]+\.[a-z_0-9]+`)
 func TestConsole_EveryLanguageTranslatesEveryLabel(t *testing.T) {
 	ce := newConsoleEnv(t)
 	c := ce.openCase("Translated everywhere")
-	eng := ce.page("engineer@vendor.example")
+	eng := ce.loggedIn("engineer@vendor.example")
 	eng.post(fmt.Sprintf("/console/cases/%d/reply", c.ID), url.Values{"body": {"note"}, "internal": {"1"}})
 	eng.post(fmt.Sprintf("/console/cases/%d/priority", c.ID), url.Values{"priority": {"P2"}})
-	customer := ce.page("contact@globex.example")
+	customer := ce.loggedIn("contact@globex.example")
 	ce.advance(time.Hour)
 	want := map[string]string{"en": "Queue", "it": "Coda", "fr": "File d'attente"}
 	for _, lang := range []string{"en", "it", "fr"} {

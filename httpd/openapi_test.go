@@ -316,21 +316,7 @@ type specCheck struct {
 // it got, which must be want. It returns the decoded body.
 func (s *specCheck) call(c *client, method, route, url string, body any, header map[string]string, want int) map[string]any {
 	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, s.e.http.URL+url, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	if c.bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.bearer)
-	}
+	req := c.request(method, url, body)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/demo"
 	"github.com/casedesk/casedesk/i18n"
 	"github.com/casedesk/casedesk/plan"
 	"github.com/casedesk/casedesk/priority"
@@ -50,39 +49,6 @@ func newPortalWorld(t *testing.T, e *env) portalWorld {
 		t.Fatal(err)
 	}
 	return portalWorld{product: p, version: v, contract: k}
-}
-
-// portalLogin returns a client logged in as email.
-func portalLogin(e *env, email string) *client {
-	c := e.client()
-	c.login(email, demo.Password)
-	return c
-}
-
-// portalGet fetches a page and returns its status and body.
-func (c *client) portalGet(path string) (int, string) {
-	c.e.t.Helper()
-	resp, err := c.c.Get(c.e.http.URL + path)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
-// portalPost sends a form, with the session's CSRF token, and returns the
-// status, the Location header and the body.
-func (c *client) portalPost(path string, form url.Values) (int, string, string) {
-	c.e.t.Helper()
-	form.Set("csrf_token", c.csrf)
-	resp, err := c.c.PostForm(c.e.http.URL+path, form)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
 // portalMultipart sends a multipart form with one file, as the new-case form does.
@@ -133,8 +99,8 @@ func (w portalWorld) portalOpenCase(t *testing.T, c *client, subject string) str
 func TestPortalHome_ShowsContractTargetsAndEntitlements(t *testing.T) {
 	e := newEnv(t)
 	newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
-	code, body := c.portalGet("/portal?lang=en")
+	c := e.loggedIn("contact@globex.example")
+	code, body := c.get("/portal?lang=en")
 	if code != 200 {
 		t.Fatalf("home: %d\n%s", code, body)
 	}
@@ -158,8 +124,8 @@ func TestPortalHome_ShowsContractTargetsAndEntitlements(t *testing.T) {
 func TestPortalNewCase_CreatesCaseAndRedirects(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
-	code, body := c.portalGet("/portal/cases/new")
+	c := e.loggedIn("contact@globex.example")
+	code, body := c.get("/portal/cases/new")
 	if code != 200 || !strings.Contains(body, `hx-get="/portal/priority"`) || !strings.Contains(body, "Portal Test Backup") {
 		t.Fatalf("new-case form: %d\n%s", code, body)
 	}
@@ -167,7 +133,7 @@ func TestPortalNewCase_CreatesCaseAndRedirects(t *testing.T) {
 	if code != http.StatusSeeOther || !strings.HasPrefix(loc, "/portal/cases/") {
 		t.Fatalf("create: %d %q\n%s", code, loc, body)
 	}
-	code, body = c.portalGet(loc)
+	code, body = c.get(loc)
 	if code != 200 {
 		t.Fatalf("case page: %d", code)
 	}
@@ -176,17 +142,17 @@ func TestPortalNewCase_CreatesCaseAndRedirects(t *testing.T) {
 			t.Errorf("case page lacks %q", want)
 		}
 	}
-	code, body = c.portalGet("/portal/cases")
+	code, body = c.get("/portal/cases")
 	if code != 200 || !strings.Contains(body, "Nightly backup fails") || !strings.Contains(body, "First response due in") {
 		t.Errorf("case list: %d\n%s", code, body)
 	}
 	// The attachment link works with the session cookie.
-	_, page := c.portalGet(loc)
+	_, page := c.get(loc)
 	m := regexp.MustCompile(`href="(/api/v1/cases/\d+/attachments/\d+)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("no attachment link")
 	}
-	if code, got := c.portalGet(m[1]); code != 200 || got != "line 1\nline 2\n" {
+	if code, got := c.get(m[1]); code != 200 || got != "line 1\nline 2\n" {
 		t.Errorf("attachment: %d %q", code, got)
 	}
 }
@@ -194,7 +160,7 @@ func TestPortalNewCase_CreatesCaseAndRedirects(t *testing.T) {
 func TestPortalNewCase_ValidationKeepsWhatWasTyped(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
+	c := e.loggedIn("contact@globex.example")
 	form := w.caseForm("Keep <me>")
 	form.Set("priority", "P1") // an override without a reason
 	code, _, body := c.portalMultipart("/portal/cases", form, "", nil)
@@ -211,14 +177,14 @@ func TestPortalNewCase_ValidationKeepsWhatWasTyped(t *testing.T) {
 func TestPortalNewCase_NoCommitmentShowsReasons(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
+	c := e.loggedIn("contact@globex.example")
 	form := w.caseForm("Install it for us")
 	form.Set("request", "installation")
 	code, loc, body := c.portalMultipart("/portal/cases", form, "", nil)
 	if code != http.StatusSeeOther {
 		t.Fatalf("create: %d\n%s", code, body)
 	}
-	_, body = c.portalGet(loc)
+	_, body = c.get(loc)
 	for _, want := range []string{`class="notice"`, "No response time is promised for this case", "professional services"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("case page lacks %q", want)
@@ -229,8 +195,8 @@ func TestPortalNewCase_NoCommitmentShowsReasons(t *testing.T) {
 func TestPortalPriority_FragmentInItalian(t *testing.T) {
 	e := newEnv(t)
 	newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
-	code, body := c.portalGet("/portal/priority?impact=high&urgency=high&lang=it")
+	c := e.loggedIn("contact@globex.example")
+	code, body := c.get("/portal/priority?impact=high&urgency=high&lang=it")
 	if code != 200 {
 		t.Fatalf("fragment: %d", code)
 	}
@@ -246,7 +212,7 @@ func TestPortalPriority_FragmentInItalian(t *testing.T) {
 func TestPortalNewCase_RefusesNonContact(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	c := portalLogin(e, "user@globex.example")
+	c := e.loggedIn("user@globex.example")
 	code, _, body := c.portalMultipart("/portal/cases", w.caseForm("Let me in"), "", nil)
 	if code != http.StatusForbidden {
 		t.Fatalf("status %d\n%s", code, body)
@@ -256,7 +222,7 @@ func TestPortalNewCase_RefusesNonContact(t *testing.T) {
 			t.Errorf("refusal lacks %q", want)
 		}
 	}
-	if code, _ := c.portalGet("/portal/cases/new"); code != http.StatusForbidden {
+	if code, _ := c.get("/portal/cases/new"); code != http.StatusForbidden {
 		t.Errorf("form for a non-contact: %d", code)
 	}
 }
@@ -264,18 +230,18 @@ func TestPortalNewCase_RefusesNonContact(t *testing.T) {
 func TestPortalCase_ReplyAndStatus(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	c := portalLogin(e, "contact@globex.example")
+	c := e.loggedIn("contact@globex.example")
 	path := w.portalOpenCase(t, c, "Reply to me")
-	code, loc, body := c.portalPost(path+"/replies", url.Values{"body": {"Here are the <b>logs</b> you asked for."}})
+	code, loc, body := c.post(path+"/replies", url.Values{"body": {"Here are the <b>logs</b> you asked for."}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("reply: %d\n%s", code, body)
 	}
-	_, body = c.portalGet(strings.TrimSuffix(loc, "#thread"))
+	_, body = c.get(strings.TrimSuffix(loc, "#thread"))
 	if !strings.Contains(body, "Here are the &lt;b&gt;logs&lt;/b&gt; you asked for.") {
 		t.Error("the reply is not in the thread, escaped")
 	}
 	// An empty reply re-renders the case with the message.
-	if code, _, body := c.portalPost(path+"/replies", url.Values{"body": {"  "}}); code != http.StatusBadRequest || !strings.Contains(body, "Write your reply first") {
+	if code, _, body := c.post(path+"/replies", url.Values{"body": {"  "}}); code != http.StatusBadRequest || !strings.Contains(body, "Write your reply first") {
 		t.Errorf("empty reply: %d", code)
 	}
 	// Resolve, then reopen.
@@ -286,10 +252,10 @@ func TestPortalCase_ReplyAndStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, _, body := c.portalPost(path+"/status", url.Values{"status": {"resolved"}, "rev": {fmt.Sprint(cs.Rev)}}); code != http.StatusSeeOther {
+	if code, _, body := c.post(path+"/status", url.Values{"status": {"resolved"}, "rev": {fmt.Sprint(cs.Rev)}}); code != http.StatusSeeOther {
 		t.Fatalf("resolve: %d\n%s", code, body)
 	}
-	_, body = c.portalGet(path)
+	_, body = c.get(path)
 	if !strings.Contains(body, "Resolved") || !strings.Contains(body, "Reopen") {
 		t.Error("resolved case lacks its status or the reopen button")
 	}
@@ -298,15 +264,15 @@ func TestPortalCase_ReplyAndStatus(t *testing.T) {
 func TestPortalCase_OtherCustomersCaseIsNotFound(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	path := w.portalOpenCase(t, portalLogin(e, "contact@globex.example"), "Globex only")
-	other := portalLogin(e, "contact@initech.example")
-	if code, body := other.portalGet(path); code != http.StatusNotFound || strings.Contains(body, "Globex only") {
+	path := w.portalOpenCase(t, e.loggedIn("contact@globex.example"), "Globex only")
+	other := e.loggedIn("contact@initech.example")
+	if code, body := other.get(path); code != http.StatusNotFound || strings.Contains(body, "Globex only") {
 		t.Errorf("other customer's case: %d", code)
 	}
-	if code, _, _ := other.portalPost(path+"/replies", url.Values{"body": {"hello"}}); code != http.StatusNotFound {
+	if code, _, _ := other.post(path+"/replies", url.Values{"body": {"hello"}}); code != http.StatusNotFound {
 		t.Errorf("reply to another customer's case: %d", code)
 	}
-	if _, body := other.portalGet("/portal/cases?show=all"); strings.Contains(body, "Globex only") {
+	if _, body := other.get("/portal/cases?show=all"); strings.Contains(body, "Globex only") {
 		t.Error("another customer's case is listed")
 	}
 }
@@ -314,17 +280,17 @@ func TestPortalCase_OtherCustomersCaseIsNotFound(t *testing.T) {
 func TestPortalRegisterAndVerify(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
-	code, body := c.portalGet("/register")
+	code, body := c.get("/register")
 	if code != 200 {
 		t.Fatalf("register page: %d", code)
 	}
 	c.csrf = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)[1]
 	form := url.Values{"name": {"Ada New"}, "email": {"ada@globex.example"}, "password": {"a long enough secret"}, "locale": {"en"}, "time_zone": {"Europe/Rome"}}
-	code, _, body = c.portalPost("/register", form)
+	code, _, body = c.post("/register", form)
 	if code != http.StatusCreated || !strings.Contains(body, "Check your e-mail") {
 		t.Fatalf("register: %d\n%s", code, body)
 	}
-	if code, _, body := c.portalPost("/register", form); code != http.StatusBadRequest || !strings.Contains(body, "already exists") {
+	if code, _, body := c.post("/register", form); code != http.StatusBadRequest || !strings.Contains(body, "already exists") {
 		t.Errorf("register twice: %d", code)
 	}
 	// The token is only in the outbox; register another through the store to get one.
@@ -333,13 +299,13 @@ func TestPortalRegisterAndVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code, body := c.portalGet("/verify?token=" + url.QueryEscape(token)); code != 200 || !strings.Contains(body, "is verified") || !strings.Contains(body, `href="/login"`) {
+	if code, body := c.get("/verify?token=" + url.QueryEscape(token)); code != 200 || !strings.Contains(body, "is verified") || !strings.Contains(body, `href="/login"`) {
 		t.Errorf("verify: %d\n%s", code, body)
 	}
-	if code, _ := c.portalGet("/verify?token=" + url.QueryEscape(token)); code != http.StatusBadRequest {
+	if code, _ := c.get("/verify?token=" + url.QueryEscape(token)); code != http.StatusBadRequest {
 		t.Errorf("verify twice: %d", code)
 	}
-	if code, body := c.portalGet("/reset"); code != 200 || !strings.Contains(body, "administrator") {
+	if code, body := c.get("/reset"); code != 200 || !strings.Contains(body, "administrator") {
 		t.Errorf("reset: %d", code)
 	}
 }
@@ -349,13 +315,13 @@ func TestPortalRegisterAndVerify(t *testing.T) {
 func TestPortalPages_RenderInEveryLanguage(t *testing.T) {
 	e := newEnv(t)
 	w := newPortalWorld(t, e)
-	contact := portalLogin(e, "contact@globex.example")
+	contact := e.loggedIn("contact@globex.example")
 	path := w.portalOpenCase(t, contact, "Every language")
-	contact.portalPost(path+"/replies", url.Values{"body": {"A reply"}})
+	contact.post(path+"/replies", url.Values{"body": {"A reply"}})
 	form := w.caseForm("No commitment")
 	form.Set("request", "implementation")
 	_, noCommitment, _ := contact.portalMultipart("/portal/cases", form, "", nil)
-	user := portalLogin(e, "user@globex.example")
+	user := e.loggedIn("user@globex.example")
 	anon := e.client()
 	rawKey := regexp.MustCompile(`portal\.[a-z_]+\.[a-z0-9_.]+`)
 	for _, lang := range casedesk.Locales {
@@ -373,7 +339,7 @@ func TestPortalPages_RenderInEveryLanguage(t *testing.T) {
 			if strings.Contains(p.path, "?") {
 				sep = "&"
 			}
-			_, body := p.c.portalGet(p.path + sep + "lang=" + lang)
+			_, body := p.c.get(p.path + sep + "lang=" + lang)
 			if m := rawKey.FindString(body); m != "" {
 				t.Errorf("%s %s shows the raw key %q", lang, p.path, m)
 			}

@@ -84,9 +84,9 @@ func (e *env) client() *client {
 	return &client{e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-// do sends a JSON request and decodes a JSON answer into out (if not nil).
-func (c *client) do(method, path string, body any, out any) int {
-	c.e.t.Helper()
+// request builds a request as the client sends it: body, if not nil, as
+// JSON, with the client's CSRF or bearer token.
+func (c *client) request(method, path string, body any) *http.Request {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -102,7 +102,13 @@ func (c *client) do(method, path string, body any, out any) int {
 	if c.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.bearer)
 	}
-	resp, err := c.c.Do(req)
+	return req
+}
+
+// do sends a JSON request and decodes a JSON answer into out (if not nil).
+func (c *client) do(method, path string, body any, out any) int {
+	c.e.t.Helper()
+	resp, err := c.c.Do(c.request(method, path, body))
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
@@ -126,6 +132,39 @@ func (c *client) login(email, password string) {
 		c.e.t.Fatalf("login %s: status %d", email, code)
 	}
 	c.csrf = out.CSRF
+}
+
+// loggedIn returns a browser logged in as email with the demo password.
+func (e *env) loggedIn(email string) *client {
+	e.t.Helper()
+	c := e.client()
+	c.login(email, demo.Password)
+	return c
+}
+
+// get fetches a page and returns its status and body.
+func (c *client) get(path string) (int, string) {
+	c.e.t.Helper()
+	resp, err := c.c.Get(c.e.http.URL + path)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// post submits a form as a browser does, with the session's CSRF token.
+func (c *client) post(path string, form url.Values) (int, string, string) {
+	c.e.t.Helper()
+	form.Set("csrf_token", c.csrf)
+	resp, err := c.c.PostForm(c.e.http.URL+path, form)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
 // tokenFor logs in as email and returns an API token with every scope.
