@@ -35,7 +35,14 @@ func eachStore(t *testing.T, test func(t *testing.T, db *DB)) {
 // openSQLite opens and migrates a SQLite database in dir.
 func openSQLite(t *testing.T, dir string) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), "", dir)
+	return openMigrated(t, "", dir)
+}
+
+// openMigrated opens the database at databaseURL, or SQLite in dir, closes it when
+// the test ends, and migrates it to the latest schema.
+func openMigrated(t *testing.T, databaseURL, dir string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), databaseURL, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +96,5 @@ func postgresSchemaURL(t *testing.T) string {
 // openPostgres opens and migrates a PostgreSQL database in a fresh schema.
 func openPostgres(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), postgresSchemaURL(t), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openMigrated(t, postgresSchemaURL(t), "")
 }
