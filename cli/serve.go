@@ -147,44 +147,45 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 // expireSessions deletes expired sessions every hour until ctx is done.
 func expireSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := db.Sessions().DeleteExpired(ctx); err != nil {
-				log.Warn("deleting expired sessions", "err", err)
-			} else if n > 0 {
-				log.Info("deleted expired sessions", "count", n)
-			}
+	atEvery(ctx, time.Hour, func() {
+		if n, err := db.Sessions().DeleteExpired(ctx); err != nil {
+			log.Warn("deleting expired sessions", "err", err)
+		} else if n > 0 {
+			log.Info("deleted expired sessions", "count", n)
 		}
-	}
+	})
 }
 
 // sweepSLA fires due SLA warnings and breaches every interval until ctx is
 // done. Every instance sweeps; each alert still fires once (store.SweepSLA).
 func sweepSLA(ctx context.Context, db *store.DB, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
+	atEvery(ctx, every, func() {
+		for {
+			n, err := db.SweepSLA(ctx, 200)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("SLA sweep", "err", err)
+				}
+				break
+			}
+			if n < 200 {
+				break
+			}
+		}
+	})
+}
+
+// atEvery calls do once an interval, the first time after one interval, until
+// ctx is done.
+func atEvery(ctx context.Context, interval time.Duration, do func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for {
-				n, err := db.SweepSLA(ctx, 200)
-				if err != nil {
-					if ctx.Err() == nil {
-						log.Error("SLA sweep", "err", err)
-					}
-					break
-				}
-				if n < 200 {
-					break
-				}
-			}
+			do()
 		}
 	}
 }
