@@ -34,6 +34,18 @@ func ifMatch(r *http.Request, id int64) (int, error) {
 	return rev, nil
 }
 
+// caseChange reads what every change to a case sends: the case's ID, the
+// JSON body into req, and the revision its If-Match header names.
+func caseChange(w http.ResponseWriter, r *http.Request, req any) (id int64, rev int, err error) {
+	if id, err = pathID(r, "id"); err == nil {
+		err = decode(w, r, req)
+	}
+	if err == nil {
+		rev, err = ifMatch(r, id)
+	}
+	return id, rev, err
+}
+
 // writeCase answers with a case and its ETag.
 func writeCase(w http.ResponseWriter, status int, c *casedesk.Case) {
 	w.Header().Set("ETag", etag(c))
@@ -154,18 +166,11 @@ func (s *Server) caseSLA(ctx context.Context, a *casedesk.Actor, id int64) (map[
 }
 
 func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
 	var req struct {
 		Body     string `json:"body"`
 		Internal bool   `json:"internal"`
 	}
-	if err == nil {
-		err = decode(w, r, &req)
-	}
-	var rev int
-	if err == nil {
-		rev, err = ifMatch(r, id)
-	}
+	id, rev, err := caseChange(w, r, &req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -191,15 +196,8 @@ type caseUpdateRequest struct {
 }
 
 func (s *Server) handleUpdateCase(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
-	id, err := pathID(r, "id")
 	var req caseUpdateRequest
-	if err == nil {
-		err = decode(w, r, &req)
-	}
-	var rev int
-	if err == nil {
-		rev, err = ifMatch(r, id)
-	}
+	id, rev, err := caseChange(w, r, &req)
 	if err != nil {
 		s.fail(w, r, err)
 		return
