@@ -25,10 +25,18 @@ const (
 
 // Error is a domain error: a machine-readable code, a message a person can act
 // on, and, for validation errors, the field at fault.
+//
+// Message is English: it goes to logs and is the fallback shown to people.
+// Key, when set, names the same message in the interface's catalogs (the
+// i18n package's errors.*.json, keys starting "error."), and Args fill its
+// template ({{.Name}}), so that adapters can say it in the caller's language.
+// The domain builds keyed errors with WithKey and never translates them itself.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	Key     string
+	Args    map[string]any
 }
 
 // Error implements the error interface.
@@ -48,6 +56,22 @@ func Errorf(code, format string, args ...any) *Error {
 func FieldErrorf(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
 }
+
+// WithKey returns a copy of e whose message the catalogs know as key, filled
+// with args; the English Message stays for logs and as the fallback:
+//
+//	FieldErrorf("role", "unknown role %q", s).WithKey("error.role.unknown", map[string]any{"Role": s})
+//
+// Write key as a string literal, so that a test can check that every catalog
+// has it.
+func (e *Error) WithKey(key string, args map[string]any) *Error {
+	c := *e
+	c.Key, c.Args = key, args
+	return &c
+}
+
+// InternalErrorKey names the generic message shown for internal errors.
+const InternalErrorKey = "error.internal"
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other non-nil error, and "" for nil.
@@ -70,6 +94,21 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "An internal error occurred."
+}
+
+// ErrorKey returns the catalog key and template data of the message a person
+// may see: those of the first *Error in err's chain ("" when it has none, and
+// its Message is all there is), InternalErrorKey for any other non-nil error,
+// and "" for nil.
+func ErrorKey(err error) (key string, args map[string]any) {
+	if err == nil {
+		return "", nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Key, e.Args
+	}
+	return InternalErrorKey, nil
 }
 
 // ErrorField returns the field named by the first *Error in err's chain.

@@ -85,3 +85,30 @@ func TestError_PrefixesTheFieldWhenThereIsOne(t *testing.T) {
 		t.Errorf("plain domain error: Error() = %q, want %q", got, want)
 	}
 }
+
+func TestWithKey_KeepsTheEnglishMessageAndLeavesTheOriginalAlone(t *testing.T) {
+	base := FieldErrorf("role", "unknown role %q", "pilot")
+	keyed := base.WithKey("error.role.unknown", map[string]any{"Role": "pilot"})
+	if keyed.Code != EINVALID || keyed.Field != "role" || keyed.Message != `unknown role "pilot"` {
+		t.Errorf("keyed = %+v", keyed)
+	}
+	if base.Key != "" || base.Args != nil {
+		t.Errorf("WithKey changed its receiver: %+v", base)
+	}
+	wrapped := fmt.Errorf("create user: %w", keyed)
+	if key, args := ErrorKey(wrapped); key != "error.role.unknown" || args["Role"] != "pilot" {
+		t.Errorf("ErrorKey(wrapped) = %q, %v", key, args)
+	}
+	if ErrorMessage(wrapped) != `unknown role "pilot"` {
+		t.Errorf("ErrorMessage(wrapped) = %q", ErrorMessage(wrapped))
+	}
+	if key, _ := ErrorKey(base); key != "" {
+		t.Errorf("ErrorKey(unkeyed) = %q", key)
+	}
+	if key, _ := ErrorKey(errors.New("disk full")); key != InternalErrorKey {
+		t.Errorf("ErrorKey(plain) = %q", key)
+	}
+	if key, _ := ErrorKey(nil); key != "" {
+		t.Errorf("ErrorKey(nil) = %q", key)
+	}
+}
