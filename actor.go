@@ -11,6 +11,7 @@ type Actor struct {
 	Role    Role
 	OrgID   int64 // 0 for community users and the system
 	OrgKind OrgKind
+	Locale  string // the user's language, for what casedesk tells them; "" for the system
 	// TokenID and Scopes are set when the actor authenticated with an API token;
 	// a token can do no more than its scopes, and never more than its user.
 	TokenID int64
@@ -39,12 +40,12 @@ var Scopes = []Scope{ScopeCasesRead, ScopeCasesWrite, ScopeAdminRead, ScopeAdmin
 // ParseScopes checks each string names a scope; the error names the field "scopes".
 func ParseScopes(ss []string) ([]Scope, error) {
 	if len(ss) == 0 {
-		return nil, FieldErrorf("scopes", "name at least one of cases:read, cases:write, admin:read, admin:write, audit:read")
+		return nil, FieldErrorf("scopes", "name at least one of cases:read, cases:write, admin:read, admin:write, audit:read").WithKey("error.scopes.empty", nil)
 	}
 	out := make([]Scope, 0, len(ss))
 	for _, s := range ss {
 		if !slices.Contains(Scopes, Scope(s)) {
-			return nil, FieldErrorf("scopes", "unknown scope %q", s)
+			return nil, FieldErrorf("scopes", "unknown scope %q", s).WithKey("error.scopes.unknown", map[string]any{"Scope": s})
 		}
 		if !slices.Contains(out, Scope(s)) {
 			out = append(out, Scope(s))

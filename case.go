@@ -44,7 +44,7 @@ func ParseCaseStatus(s string) (CaseStatus, error) {
 	if _, ok := caseTransitions[CaseStatus(s)]; ok {
 		return CaseStatus(s), nil
 	}
-	return "", FieldErrorf("status", "unknown status %q; one of new, open, waiting_on_customer, resolved, closed", s)
+	return "", FieldErrorf("status", "unknown status %q; one of new, open, waiting_on_customer, resolved, closed", s).WithKey("error.case.status_unknown", map[string]any{"Status": s})
 }
 
 // Flags a case can carry; each is explained to the customer.
@@ -108,17 +108,17 @@ type Case struct {
 func (c *Case) Validate() error {
 	c.Subject = strings.TrimSpace(c.Subject)
 	if c.Subject == "" || len(c.Subject) > 300 {
-		return FieldErrorf("subject", "must be 1 to 300 characters")
+		return FieldErrorf("subject", "must be 1 to 300 characters").WithKey("error.length.range", map[string]any{"Min": 1, "Max": 300})
 	}
 	c.Desc = strings.TrimSpace(c.Desc)
 	if c.Desc == "" {
-		return FieldErrorf("description", "describe the problem")
+		return FieldErrorf("description", "describe the problem").WithKey("error.case.description_empty", nil)
 	}
 	if len(c.Desc) > 100_000 {
-		return FieldErrorf("description", "must be at most 100000 characters; attach long logs instead")
+		return FieldErrorf("description", "must be at most 100000 characters; attach long logs instead").WithKey("error.text.too_long", map[string]any{"Max": 100000})
 	}
 	if c.ProductID == 0 {
-		return FieldErrorf("product_id", "name the product the case is about")
+		return FieldErrorf("product_id", "name the product the case is about").WithKey("error.case.product_missing", nil)
 	}
 	if c.Language == "" {
 		c.Language = "en"
@@ -128,7 +128,7 @@ func (c *Case) Validate() error {
 		c.Details.Request = "problem"
 	case "problem", "installation", "implementation":
 	default:
-		return FieldErrorf("details.request", "must be problem, installation or implementation")
+		return FieldErrorf("details.request", "must be problem, installation or implementation").WithKey("error.case.request_kind", nil)
 	}
 	return nil
 }

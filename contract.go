@@ -51,10 +51,10 @@ type Contract struct {
 func (c *Contract) Validate() error {
 	c.PlanID, c.CalendarID = strings.TrimSpace(c.PlanID), strings.TrimSpace(c.CalendarID)
 	if c.PlanID == "" {
-		return FieldErrorf("plan_id", "name a plan from the catalog")
+		return FieldErrorf("plan_id", "name a plan from the catalog").WithKey("error.contract.plan_missing", nil)
 	}
 	if c.CalendarID == "" {
-		return FieldErrorf("calendar_id", "name a calendar (americas, emea, apac, or one of yours)")
+		return FieldErrorf("calendar_id", "name a calendar (americas, emea, apac, or one of yours)").WithKey("error.contract.calendar_missing", nil)
 	}
 	start, err := ParseDate("starts_on", c.StartsOn)
 	if err != nil {
@@ -69,14 +69,14 @@ func (c *Contract) Validate() error {
 		return err
 	}
 	if end.Before(start) {
-		return FieldErrorf("ends_on", "must not be before starts_on")
+		return FieldErrorf("ends_on", "must not be before starts_on").WithKey("error.contract.ends_before_start", nil)
 	}
 	switch c.Status {
 	case "":
 		c.Status = ContractActive
 	case ContractActive, ContractCancelled:
 	default:
-		return FieldErrorf("status", "must be active or cancelled")
+		return FieldErrorf("status", "must be active or cancelled").WithKey("error.contract.status", nil)
 	}
 	if c.Products == nil {
 		c.Products = []int64{}

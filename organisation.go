@@ -22,7 +22,7 @@ func ParseOrgKind(s string) (OrgKind, error) {
 	case OrgVendor, OrgCustomer, OrgPartner:
 		return k, nil
 	}
-	return "", FieldErrorf("kind", "must be one of vendor, customer, partner; got %q", s)
+	return "", FieldErrorf("kind", "must be one of vendor, customer, partner; got %q", s).WithKey("error.org.kind", map[string]any{"Got": s})
 }
 
 // Organisation is a vendor, customer or partner organisation: the unit of tenancy.
@@ -47,23 +47,23 @@ func (o *Organisation) Validate() error {
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	if o.Name == "" {
-		return FieldErrorf("name", "must not be empty")
+		return FieldErrorf("name", "must not be empty").WithKey("error.name.empty", nil)
 	}
 	if len(o.Name) > 200 {
-		return FieldErrorf("name", "must be at most 200 characters")
+		return FieldErrorf("name", "must be at most 200 characters").WithKey("error.length.max", map[string]any{"Max": 200})
 	}
 	switch o.Region {
 	case "", "americas", "emea", "apac":
 	default:
-		return FieldErrorf("region", "must be one of americas, emea, apac; got %q", o.Region)
+		return FieldErrorf("region", "must be one of americas, emea, apac; got %q", o.Region).WithKey("error.org.region", map[string]any{"Got": o.Region})
 	}
 	if o.PartnerID != nil && o.Kind != OrgCustomer {
-		return FieldErrorf("partner_id", "only a customer can be served by a partner")
+		return FieldErrorf("partner_id", "only a customer can be served by a partner").WithKey("error.org.partner_not_customer", nil)
 	}
 	for i, d := range o.Domains {
 		d = strings.ToLower(strings.TrimSpace(d))
 		if d == "" || strings.ContainsAny(d, "@ /") || !strings.Contains(d, ".") {
-			return FieldErrorf("domains", "entry %d: %q is not a domain name", i, o.Domains[i])
+			return FieldErrorf("domains", "entry %d: %q is not a domain name", i, o.Domains[i]).WithKey("error.org.domain", map[string]any{"N": i, "Domain": o.Domains[i]})
 		}
 		o.Domains[i] = d
 	}

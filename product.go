@@ -35,7 +35,7 @@ const dateLayout = "2006-01-02"
 func ParseDate(field, s string) (time.Time, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
-		return time.Time{}, FieldErrorf(field, "%q is not a date: write YYYY-MM-DD", s)
+		return time.Time{}, FieldErrorf(field, "%q is not a date: write YYYY-MM-DD", s).WithKey("error.date.invalid", map[string]any{"Date": s})
 	}
 	return t, nil
 }
@@ -44,7 +44,7 @@ func ParseDate(field, s string) (time.Time, error) {
 func (p *Product) Validate() error {
 	p.Name = strings.TrimSpace(p.Name)
 	if p.Name == "" || len(p.Name) > 200 {
-		return FieldErrorf("name", "must be 1 to 200 characters")
+		return FieldErrorf("name", "must be 1 to 200 characters").WithKey("error.length.range", map[string]any{"Min": 1, "Max": 200})
 	}
 	p.Line, p.Type = strings.TrimSpace(p.Line), strings.TrimSpace(p.Type)
 	return nil
@@ -54,7 +54,7 @@ func (p *Product) Validate() error {
 func (v *Version) Validate() error {
 	v.Name = strings.TrimSpace(v.Name)
 	if v.Name == "" || len(v.Name) > 100 {
-		return FieldErrorf("name", "must be 1 to 100 characters")
+		return FieldErrorf("name", "must be 1 to 100 characters").WithKey("error.length.range", map[string]any{"Min": 1, "Max": 100})
 	}
 	var released, eol time.Time
 	var err error
@@ -69,7 +69,7 @@ func (v *Version) Validate() error {
 		}
 	}
 	if !released.IsZero() && !eol.IsZero() && eol.Before(released) {
-		return FieldErrorf("end_of_life", "must not be before released_on")
+		return FieldErrorf("end_of_life", "must not be before released_on").WithKey("error.version.eol_before_release", nil)
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", FieldErrorf("role", "unknown role %q", s)
+	return "", FieldErrorf("role", "unknown role %q", s).WithKey("error.role.unknown", map[string]any{"Role": s})
 }
 
 // IsStaff reports whether the role belongs to the vendor's own people.
@@ -90,7 +90,7 @@ func NormalizeEmail(field, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") || len(s) > 254 {
-		return "", FieldErrorf(field, "%q is not an e-mail address", s)
+		return "", FieldErrorf(field, "%q is not an e-mail address", s).WithKey("error.email.invalid", map[string]any{"Email": s})
 	}
 	return strings.ToLower(s), nil
 }
@@ -104,16 +104,16 @@ func (u *User) Validate() error {
 	u.Email = email
 	u.Name = strings.TrimSpace(u.Name)
 	if u.Name == "" {
-		return FieldErrorf("name", "must not be empty")
+		return FieldErrorf("name", "must not be empty").WithKey("error.name.empty", nil)
 	}
 	if len(u.Name) > 200 {
-		return FieldErrorf("name", "must be at most 200 characters")
+		return FieldErrorf("name", "must be at most 200 characters").WithKey("error.length.max", map[string]any{"Max": 200})
 	}
 	if _, err := ParseRole(string(u.Role)); err != nil {
 		return err
 	}
 	if (u.Role == RoleCommunity) != (u.OrgID == nil) {
-		return FieldErrorf("org_id", "a community user has no organisation; every other role needs one")
+		return FieldErrorf("org_id", "a community user has no organisation; every other role needs one").WithKey("error.user.org", nil)
 	}
 	if u.Locale == "" {
 		u.Locale = "en"
@@ -125,7 +125,7 @@ func (u *User) Validate() error {
 		u.TimeZone = "UTC"
 	}
 	if _, err := time.LoadLocation(u.TimeZone); err != nil {
-		return FieldErrorf("time_zone", "unknown time zone %q", u.TimeZone)
+		return FieldErrorf("time_zone", "unknown time zone %q", u.TimeZone).WithKey("error.time_zone.unknown", map[string]any{"Zone": u.TimeZone})
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func ValidateLocale(field, locale string) error {
 			return nil
 		}
 	}
-	return FieldErrorf(field, "must be one of en, it, fr; got %q", locale)
+	return FieldErrorf(field, "must be one of en, it, fr; got %q", locale).WithKey("error.locale.unknown", map[string]any{"Got": locale})
 }
 
 // UserUpdate holds the fields of a partial update; nil means unchanged.

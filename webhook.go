@@ -32,33 +32,33 @@ func (w *Webhook) Validate() error {
 	u, err := url.Parse(w.URL)
 	switch {
 	case w.URL == "" || len(w.URL) > 2000:
-		return FieldErrorf("url", "give the address to POST events to, up to 2000 characters")
+		return FieldErrorf("url", "give the address to POST events to, up to 2000 characters").WithKey("error.webhook.url_missing", nil)
 	case err != nil:
-		return FieldErrorf("url", "%q is not a URL", w.URL)
+		return FieldErrorf("url", "%q is not a URL", w.URL).WithKey("error.webhook.url_invalid", map[string]any{"URL": w.URL})
 	case u.Scheme != "http" && u.Scheme != "https":
-		return FieldErrorf("url", "must start with http:// or https://")
+		return FieldErrorf("url", "must start with http:// or https://").WithKey("error.webhook.url_scheme", nil)
 	case u.Host == "":
-		return FieldErrorf("url", "must name a host, as in https://example.com/hooks")
+		return FieldErrorf("url", "must name a host, as in https://example.com/hooks").WithKey("error.webhook.url_host", nil)
 	case u.User != nil:
-		return FieldErrorf("url", "must not hold a user name or password: verify the X-Casedesk-Signature header instead")
+		return FieldErrorf("url", "must not hold a user name or password: verify the X-Casedesk-Signature header instead").WithKey("error.webhook.url_userinfo", nil)
 	case u.Fragment != "":
-		return FieldErrorf("url", "must not have a #fragment")
+		return FieldErrorf("url", "must not have a #fragment").WithKey("error.webhook.url_fragment", nil)
 	}
 	if len(w.Events) == 0 {
-		return FieldErrorf("events", `name the events to receive, such as "case.created", or "*" for all`)
+		return FieldErrorf("events", `name the events to receive, such as "case.created", or "*" for all`).WithKey("error.webhook.events_missing", nil)
 	}
 	events := make([]string, 0, len(w.Events))
 	for _, e := range w.Events {
 		e = strings.TrimSpace(e)
 		if e != "*" && !eventPattern.MatchString(e) {
-			return FieldErrorf("events", `%q is not an event name such as "case.created", a prefix such as "sla.*", or "*"`, e)
+			return FieldErrorf("events", `%q is not an event name such as "case.created", a prefix such as "sla.*", or "*"`, e).WithKey("error.webhook.event_invalid", map[string]any{"Event": e})
 		}
 		if !slices.Contains(events, e) {
 			events = append(events, e)
 		}
 	}
 	if slices.Contains(events, "*") && len(events) > 1 {
-		return FieldErrorf("events", `"*" already means every event: give it alone`)
+		return FieldErrorf("events", `"*" already means every event: give it alone`).WithKey("error.webhook.events_star", nil)
 	}
 	w.Events = events
 	return nil

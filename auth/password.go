@@ -127,11 +127,11 @@ func (p PasswordParams) DummyVerify(pw string) {
 func ValidatePassword(pw string) error {
 	switch {
 	case utf8.RuneCountInString(pw) < MinPasswordChars:
-		return casedesk.FieldErrorf("password", "must be at least %d characters long", MinPasswordChars)
+		return casedesk.FieldErrorf("password", "must be at least %d characters long", MinPasswordChars).WithKey("error.password.short", map[string]any{"Min": MinPasswordChars})
 	case len(pw) > MaxPasswordBytes:
-		return casedesk.FieldErrorf("password", "must be at most %d bytes long", MaxPasswordBytes)
+		return casedesk.FieldErrorf("password", "must be at most %d bytes long", MaxPasswordBytes).WithKey("error.password.long", map[string]any{"Max": MaxPasswordBytes})
 	case strings.TrimSpace(pw) == "":
-		return casedesk.FieldErrorf("password", "must not be only spaces")
+		return casedesk.FieldErrorf("password", "must not be only spaces").WithKey("error.password.spaces", nil)
 	}
 	return nil
 }

@@ -54,9 +54,10 @@ func CanOpenCase(f Facts) (Decision, error) {
 	mineCurrent := filter(mine, func(c *casedesk.Contract) bool { return !c.Expired })
 	if !f.Staff && len(mineCurrent) == 0 {
 		if holders := contactsOf(current, f.ContactNames); len(holders) > 0 {
+			list := strings.Join(holders, ", ")
 			return Decision{}, casedesk.Errorf(casedesk.EFORBIDDEN,
 				"only your organisation's technical contacts can open cases: %s. Ask one of them to open it, or to name you a technical contact.",
-				strings.Join(holders, ", "))
+				list).WithKey("error.case.contacts_only", map[string]any{"Contacts": list})
 		}
 	}
 	pool := mine

@@ -39,7 +39,7 @@ func (l Level) String() string {
 // MarshalText writes the level as "P1" … "P4", so JSON and YAML show names.
 func (l Level) MarshalText() ([]byte, error) {
 	if !l.Valid() {
-		return nil, casedesk.FieldErrorf("priority", "%d is not a priority level", int(l))
+		return nil, casedesk.FieldErrorf("priority", "%d is not a priority level", int(l)).WithKey("error.priority.level", map[string]any{"Level": int(l)})
 	}
 	return []byte(l.String()), nil
 }
@@ -63,7 +63,7 @@ func ParseLevel(s string) (Level, error) {
 			return l, nil
 		}
 	}
-	return 0, casedesk.FieldErrorf("priority", "%q is not a priority; use P1, P2, P3 or P4", s)
+	return 0, casedesk.FieldErrorf("priority", "%q is not a priority; use P1, P2, P3 or P4", s).WithKey("error.priority.unknown", map[string]any{"Priority": s})
 }
 
 // Rating is how much impact or urgency the submitter reports. The zero Rating
@@ -100,7 +100,7 @@ func parseRating(field, s string) (Rating, error) {
 			return r, nil
 		}
 	}
-	return 0, casedesk.FieldErrorf(field, "%q is not a rating; use high, medium or low", s)
+	return 0, casedesk.FieldErrorf(field, "%q is not a rating; use high, medium or low", s).WithKey("error.priority.rating", map[string]any{"Rating": s})
 }
 
 // matrix is the Zmanda impact × urgency table (PRODUCT §3), indexed
@@ -115,10 +115,10 @@ var matrix = [3][3]Level{
 // names the invalid field.
 func FromMatrix(impact, urgency Rating) (Level, error) {
 	if _, ok := ratingNames[impact]; !ok {
-		return 0, casedesk.FieldErrorf("impact", "impact is missing or invalid")
+		return 0, casedesk.FieldErrorf("impact", "impact is missing or invalid").WithKey("error.priority.impact", nil)
 	}
 	if _, ok := ratingNames[urgency]; !ok {
-		return 0, casedesk.FieldErrorf("urgency", "urgency is missing or invalid")
+		return 0, casedesk.FieldErrorf("urgency", "urgency is missing or invalid").WithKey("error.priority.urgency", nil)
 	}
 	return matrix[urgency-1][impact-1], nil
 }
@@ -144,17 +144,17 @@ func NewOverride(from, to Level, by string, at time.Time, reason string) (Overri
 func (o Override) Validate() error {
 	switch {
 	case !o.From.Valid():
-		return casedesk.FieldErrorf("from", "the previous priority is missing or invalid")
+		return casedesk.FieldErrorf("from", "the previous priority is missing or invalid").WithKey("error.priority.from", nil)
 	case !o.To.Valid():
-		return casedesk.FieldErrorf("to", "the new priority is missing or invalid")
+		return casedesk.FieldErrorf("to", "the new priority is missing or invalid").WithKey("error.priority.to", nil)
 	case o.To == o.From:
-		return casedesk.FieldErrorf("to", "the new priority is the same as the current one")
+		return casedesk.FieldErrorf("to", "the new priority is the same as the current one").WithKey("error.priority.same", nil)
 	case strings.TrimSpace(o.By) == "":
-		return casedesk.FieldErrorf("by", "say who changes the priority")
+		return casedesk.FieldErrorf("by", "say who changes the priority").WithKey("error.priority.by", nil)
 	case o.At.IsZero():
-		return casedesk.FieldErrorf("at", "say when the priority changes")
+		return casedesk.FieldErrorf("at", "say when the priority changes").WithKey("error.priority.at", nil)
 	case strings.TrimSpace(o.Reason) == "":
-		return casedesk.FieldErrorf("reason", "a priority change needs a reason")
+		return casedesk.FieldErrorf("reason", "a priority change needs a reason").WithKey("error.priority.reason", nil)
 	}
 	return nil
 }

@@ -41,10 +41,10 @@ func (db *DB) GrantRemoteAccess(ctx context.Context, actor *casedesk.Actor, case
 		return nil, err
 	}
 	if actor.OrgID != c.OrgID || !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only the customer grants remote access to its systems")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only the customer grants remote access to its systems").WithKey("error.access.customer_only", nil)
 	}
 	if d <= 0 || d > MaxRemoteAccess {
-		return nil, casedesk.FieldErrorf("hours", "grant between 1 hour and %d days", int(MaxRemoteAccess.Hours()/24))
+		return nil, casedesk.FieldErrorf("hours", "grant between 1 hour and %d days", int(MaxRemoteAccess.Hours()/24)).WithKey("error.access.hours", map[string]any{"Days": int(MaxRemoteAccess.Hours() / 24)})
 	}
 	now := db.now()
 	g := &RemoteAccessGrant{CaseID: caseID, GrantedBy: actor.UserID, Note: strings.TrimSpace(note), StartsAt: now, EndsAt: now.Add(d), Active: true}
@@ -71,7 +71,7 @@ func (db *DB) RevokeRemoteAccess(ctx context.Context, actor *casedesk.Actor, cas
 		return err
 	}
 	if !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesWrite})
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE remote_access_grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND case_id = ? AND revoked_at IS NULL`,
@@ -80,7 +80,7 @@ func (db *DB) RevokeRemoteAccess(ctx context.Context, actor *casedesk.Actor, cas
 			return fmt.Errorf("revoke remote access: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "no active grant %d on case %d", grantID, caseID)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "no active grant %d on case %d", grantID, caseID).WithKey("error.access.no_grant", map[string]any{"Grant": grantID, "Case": caseID})
 		}
 		if _, err := tx.addEvent(ctx, actor, caseID, casedesk.EventRemoteAccess, true, "", map[string]any{"revoked": grantID}); err != nil {
 			return err
@@ -160,13 +160,13 @@ func (db *DB) AddAttachment(ctx context.Context, actor *casedesk.Actor, caseID i
 		return nil, err
 	}
 	if !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesWrite})
 	}
 	if len(data) == 0 {
-		return nil, casedesk.FieldErrorf("file", "the file is empty")
+		return nil, casedesk.FieldErrorf("file", "the file is empty").WithKey("error.file.empty", nil)
 	}
 	if len(data) > MaxAttachmentBytes {
-		return nil, casedesk.FieldErrorf("file", "the file is larger than %d MiB", MaxAttachmentBytes>>20)
+		return nil, casedesk.FieldErrorf("file", "the file is larger than %d MiB", MaxAttachmentBytes>>20).WithKey("error.file.too_large", map[string]any{"MiB": MaxAttachmentBytes >> 20})
 	}
 	sum := sha256.Sum256(data)
 	a := &Attachment{CaseID: caseID, Filename: cleanFilename(filename), ContentType: http.DetectContentType(data),
@@ -197,7 +197,7 @@ func (db *DB) Attachment(ctx context.Context, actor *casedesk.Actor, caseID, id 
 	err := db.queryRow(ctx, `SELECT id, case_id, filename, content_type, size, sha256, data, uploaded_by, created_at FROM attachments WHERE id = ? AND case_id = ?`, id, caseID).
 		Scan(&a.ID, &a.CaseID, &a.Filename, &a.ContentType, &a.Size, &a.SHA256, &a.Data, &a.UploadedBy, &a.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found on case %d", id, caseID)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found on case %d", id, caseID).WithKey("error.attachment.not_found", map[string]any{"ID": id, "Case": caseID})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("attachment %d: %w", id, err)

@@ -41,7 +41,7 @@ type change struct {
 // ListAudit returns audit entries, newest first. Only administrators may read them.
 func (db *DB) ListAudit(ctx context.Context, actor *casedesk.Actor, f casedesk.AuditFilter) ([]*casedesk.AuditEntry, error) {
 	if !actor.CanReadAudit() {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may read the audit log")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may read the audit log").WithKey("error.audit.forbidden", nil)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100

@@ -60,7 +60,7 @@ type NewCase struct {
 func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (*casedesk.Case, error) {
 	c := in.Case
 	if !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesWrite})
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -88,7 +88,7 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 			o, err := priority.NewOverride(level, to, actor.Email, db.now(), in.OverrideReason)
 			if err != nil {
 				if casedesk.ErrorField(err) == "reason" {
-					return nil, casedesk.FieldErrorf("override_reason", "say why the priority differs from the computed %s", level)
+					return nil, casedesk.FieldErrorf("override_reason", "say why the priority differs from the computed %s", level).WithKey("error.case.override_reason", map[string]any{"Level": level})
 				}
 				return nil, err
 			}
@@ -102,26 +102,26 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	staff := actor.IsStaff()
 	if !staff {
 		if actor.OrgKind != casedesk.OrgCustomer {
-			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only customers' users and vendor staff open cases; community questions go to the forums")
+			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only customers' users and vendor staff open cases; community questions go to the forums").WithKey("error.case.open_forbidden", nil)
 		}
 		c.OrgID, c.ContactID = actor.OrgID, actor.UserID
 	} else if c.ContactID == 0 {
-		return nil, casedesk.FieldErrorf("contact_id", "name the customer's contact the case is for")
+		return nil, casedesk.FieldErrorf("contact_id", "name the customer's contact the case is for").WithKey("error.case.contact_missing", nil)
 	}
 	contact, err := db.user(ctx, c.ContactID)
 	if err != nil || contact.OrgID == nil {
-		return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID)
+		return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID).WithKey("error.case.contact_not_customer", map[string]any{"ID": c.ContactID})
 	}
 	if staff {
 		// Staff name the contact: it must be a customer's, not a partner's or staff's.
 		if o, err := db.organisation(ctx, *contact.OrgID); err != nil || o.Kind != casedesk.OrgCustomer {
-			return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID)
+			return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID).WithKey("error.case.contact_not_customer", map[string]any{"ID": c.ContactID})
 		}
 	}
 	c.OrgID = *contact.OrgID
 	product, err := db.Product(ctx, c.ProductID)
 	if err != nil {
-		return nil, casedesk.FieldErrorf("product_id", "no product %d", c.ProductID)
+		return nil, casedesk.FieldErrorf("product_id", "no product %d", c.ProductID).WithKey("error.product.no_such", map[string]any{"ID": c.ProductID})
 	}
 	var version *casedesk.Version
 	if c.VersionID != nil {
@@ -276,7 +276,7 @@ func (tx *Tx) countCase(ctx context.Context, orgID int64, from, to casedesk.Case
 func (db *DB) caseByID(ctx context.Context, id int64) (*casedesk.Case, error) {
 	c, err := scanCase(db.queryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id).WithKey("error.case.not_found", map[string]any{"ID": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find case %d: %w", id, err)
@@ -287,7 +287,7 @@ func (db *DB) caseByID(ctx context.Context, id int64) (*casedesk.Case, error) {
 // FindCase returns a case if the actor may see it; otherwise "not found".
 func (db *DB) FindCase(ctx context.Context, actor *casedesk.Actor, id int64) (*casedesk.Case, error) {
 	if !actor.HasScope(casedesk.ScopeCasesRead) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesRead})
 	}
 	c, err := db.caseByID(ctx, id)
 	if err != nil {
@@ -296,7 +296,7 @@ func (db *DB) FindCase(ctx context.Context, actor *casedesk.Actor, id int64) (*c
 	if !actor.IsStaff() {
 		o, err := db.organisation(ctx, c.OrgID)
 		if err != nil || !actor.CanSeeOrg(o) {
-			return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id)
+			return nil, casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id).WithKey("error.case.not_found", map[string]any{"ID": id})
 		}
 	}
 	return c, nil

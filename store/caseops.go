@@ -41,21 +41,21 @@ func (db *DB) casePartner(ctx context.Context, c *casedesk.Case) *int64 {
 func (db *DB) Reply(ctx context.Context, actor *casedesk.Actor, caseID int64, body string, internal bool, rev int) (*casedesk.Case, *casedesk.CaseEvent, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return nil, nil, casedesk.FieldErrorf("body", "write something")
+		return nil, nil, casedesk.FieldErrorf("body", "write something").WithKey("error.reply.empty", nil)
 	}
 	if len(body) > 100_000 {
-		return nil, nil, casedesk.FieldErrorf("body", "must be at most 100000 characters; attach long logs instead")
+		return nil, nil, casedesk.FieldErrorf("body", "must be at most 100000 characters; attach long logs instead").WithKey("error.text.too_long", map[string]any{"Max": 100000})
 	}
 	seen, err := db.FindCase(ctx, actor, caseID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+		return nil, nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesWrite})
 	}
 	support := servesCase(actor, seen, db.casePartner(ctx, seen))
 	if internal && !support {
-		return nil, nil, casedesk.FieldErrorf("internal", "only support staff write internal notes")
+		return nil, nil, casedesk.FieldErrorf("internal", "only support staff write internal notes").WithKey("error.reply.internal_forbidden", nil)
 	}
 	var ev casedesk.CaseEvent
 	c, err := db.mutateCase(ctx, actor, caseID, rev, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
@@ -73,10 +73,10 @@ func (db *DB) Reply(ctx context.Context, actor *casedesk.Actor, caseID int64, bo
 		default:
 			switch c.Status {
 			case casedesk.StatusClosed:
-				return ch, casedesk.Errorf(casedesk.ECONFLICT, "case %d is closed: open a new case and mention this one", c.ID)
+				return ch, casedesk.Errorf(casedesk.ECONFLICT, "case %d is closed: open a new case and mention this one", c.ID).WithKey("error.case.closed", map[string]any{"ID": c.ID})
 			case casedesk.StatusResolved:
 				if c.ResolvedAt != nil && now.Sub(*c.ResolvedAt) > ReopenWindow {
-					return ch, casedesk.Errorf(casedesk.ECONFLICT, "case %d was resolved more than %d days ago: open a new case and mention this one", c.ID, int(ReopenWindow.Hours()/24))
+					return ch, casedesk.Errorf(casedesk.ECONFLICT, "case %d was resolved more than %d days ago: open a new case and mention this one", c.ID, int(ReopenWindow.Hours()/24)).WithKey("error.case.resolved_long_ago", map[string]any{"ID": c.ID, "Days": int(ReopenWindow.Hours() / 24)})
 				}
 				c.Status, c.ResolvedAt = casedesk.StatusOpen, nil
 				ch.events = append(ch.events, sla.Event{Kind: sla.Reopened, At: now})
@@ -117,7 +117,7 @@ func (db *DB) SetStatus(ctx context.Context, actor *casedesk.Actor, caseID int64
 	}
 	support := servesCase(actor, seen, db.casePartner(ctx, seen))
 	if !support && !slices.Contains([]casedesk.CaseStatus{casedesk.StatusResolved, casedesk.StatusClosed, casedesk.StatusOpen}, to) {
-		return nil, casedesk.FieldErrorf("status", "you may resolve, close or reopen your case")
+		return nil, casedesk.FieldErrorf("status", "you may resolve, close or reopen your case").WithKey("error.case.customer_status", nil)
 	}
 	return db.mutateCase(ctx, actor, caseID, rev, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
 		from, now := c.Status, db.now()
@@ -126,7 +126,7 @@ func (db *DB) SetStatus(ctx context.Context, actor *casedesk.Actor, caseID int64
 			return ch, nil
 		}
 		if !from.CanMoveTo(to) {
-			return ch, casedesk.FieldErrorf("status", "a %s case cannot become %s", from, to)
+			return ch, casedesk.FieldErrorf("status", "a %s case cannot become %s", from, to).WithKey("error.case.transition", map[string]any{"From": from, "To": to})
 		}
 		switch {
 		case to == casedesk.StatusWaiting:
@@ -142,7 +142,7 @@ func (db *DB) SetStatus(ctx context.Context, actor *casedesk.Actor, caseID int64
 			c.ClosedAt = &now
 		case from == casedesk.StatusResolved:
 			if c.ResolvedAt != nil && now.Sub(*c.ResolvedAt) > ReopenWindow {
-				return ch, casedesk.FieldErrorf("status", "the case was resolved more than %d days ago and can no longer be reopened: open a new case", int(ReopenWindow.Hours()/24))
+				return ch, casedesk.FieldErrorf("status", "the case was resolved more than %d days ago and can no longer be reopened: open a new case", int(ReopenWindow.Hours()/24)).WithKey("error.case.reopen_window", map[string]any{"Days": int(ReopenWindow.Hours() / 24)})
 			}
 			ch.events = append(ch.events, sla.Event{Kind: sla.Reopened, At: now})
 			c.ResolvedAt = nil
@@ -167,7 +167,7 @@ func (db *DB) ChangePriority(ctx context.Context, actor *casedesk.Actor, caseID 
 		return nil, err
 	}
 	if !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:write").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesWrite})
 	}
 	return db.mutateCase(ctx, actor, caseID, rev, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
 		from, _ := priority.ParseLevel(c.Priority)
@@ -195,16 +195,16 @@ func (db *DB) Assign(ctx context.Context, actor *casedesk.Actor, caseID int64, a
 	}
 	partner := db.casePartner(ctx, seen)
 	if !servesCase(actor, seen, partner) || !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff assign cases")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff assign cases").WithKey("error.case.assign_forbidden", nil)
 	}
 	if queue != "" && !slices.Contains([]string{"vendor", "partner", "professional_services"}, queue) {
-		return nil, casedesk.FieldErrorf("queue", "must be vendor, partner or professional_services")
+		return nil, casedesk.FieldErrorf("queue", "must be vendor, partner or professional_services").WithKey("error.case.queue", nil)
 	}
 	if assigneeID != nil {
 		u, err := db.user(ctx, *assigneeID)
 		ok := err == nil && !u.Disabled && (u.Role.IsStaff() || (u.Role == casedesk.RolePartnerAgent && partner != nil && u.OrgID != nil && *u.OrgID == *partner))
 		if !ok {
-			return nil, casedesk.FieldErrorf("assignee_id", "user %d cannot work this case", *assigneeID)
+			return nil, casedesk.FieldErrorf("assignee_id", "user %d cannot work this case", *assigneeID).WithKey("error.case.assignee", map[string]any{"ID": *assigneeID})
 		}
 	}
 	return db.mutateCase(ctx, actor, caseID, rev, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
@@ -226,7 +226,7 @@ func (db *DB) Assign(ctx context.Context, actor *casedesk.Actor, caseID int64, a
 // linking them; support only.
 func (db *DB) Merge(ctx context.Context, actor *casedesk.Actor, dupID, targetID int64) (*casedesk.Case, error) {
 	if dupID == targetID {
-		return nil, casedesk.FieldErrorf("target_id", "a case cannot be merged into itself")
+		return nil, casedesk.FieldErrorf("target_id", "a case cannot be merged into itself").WithKey("error.merge.self", nil)
 	}
 	dup, err := db.FindCase(ctx, actor, dupID)
 	if err != nil {
@@ -234,20 +234,20 @@ func (db *DB) Merge(ctx context.Context, actor *casedesk.Actor, dupID, targetID 
 	}
 	target, err := db.FindCase(ctx, actor, targetID)
 	if err != nil {
-		return nil, casedesk.FieldErrorf("target_id", "case %d not found", targetID)
+		return nil, casedesk.FieldErrorf("target_id", "case %d not found", targetID).WithKey("error.case.not_found", map[string]any{"ID": targetID})
 	}
 	if !actor.IsStaff() || !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff merge cases")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff merge cases").WithKey("error.merge.forbidden", nil)
 	}
 	if dup.OrgID != target.OrgID {
-		return nil, casedesk.FieldErrorf("target_id", "cases of different organisations cannot be merged")
+		return nil, casedesk.FieldErrorf("target_id", "cases of different organisations cannot be merged").WithKey("error.merge.orgs", nil)
 	}
 	if target.MergedInto != nil {
-		return nil, casedesk.FieldErrorf("target_id", "case %d was itself merged into case %d", targetID, *target.MergedInto)
+		return nil, casedesk.FieldErrorf("target_id", "case %d was itself merged into case %d", targetID, *target.MergedInto).WithKey("error.merge.target_merged", map[string]any{"ID": targetID, "Into": *target.MergedInto})
 	}
 	c, err := db.mutateCase(ctx, actor, dupID, 0, func(tx *Tx, c *casedesk.Case, st *sla.State) (caseChange, error) {
 		if c.MergedInto != nil {
-			return caseChange{}, casedesk.Errorf(casedesk.ECONFLICT, "case %d is already merged into case %d", c.ID, *c.MergedInto)
+			return caseChange{}, casedesk.Errorf(casedesk.ECONFLICT, "case %d is already merged into case %d", c.ID, *c.MergedInto).WithKey("error.merge.already", map[string]any{"ID": c.ID, "Into": *c.MergedInto})
 		}
 		now := db.now()
 		c.MergedInto = &targetID
@@ -277,7 +277,7 @@ func (db *DB) Split(ctx context.Context, actor *casedesk.Actor, caseID int64, su
 		return nil, err
 	}
 	if !actor.IsStaff() || !actor.HasScope(casedesk.ScopeCasesWrite) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff split cases")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff split cases").WithKey("error.split.forbidden", nil)
 	}
 	part := casedesk.Case{
 		ContactID: parent.ContactID, ProductID: parent.ProductID, VersionID: parent.VersionID, ContractID: parent.ContractID,

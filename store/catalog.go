@@ -52,7 +52,7 @@ func (tx *Tx) insertPlan(ctx context.Context, p *plan.Plan) error {
 	_, err = tx.exec(ctx, `INSERT INTO plan_versions (plan_id, version, doc, created_at) VALUES (?, ?, ?, ?)`,
 		p.ID, p.Version, string(doc), tx.db.now())
 	if isUniqueViolation(err) {
-		return casedesk.Errorf(casedesk.ECONFLICT, "plan %s changed meanwhile: reload and edit again", p.ID)
+		return casedesk.Errorf(casedesk.ECONFLICT, "plan %s changed meanwhile: reload and edit again", p.ID).WithKey("error.plan.changed", map[string]any{"Plan": p.ID})
 	}
 	if err != nil {
 		return fmt.Errorf("store plan %s: %w", p.ID, err)
@@ -74,7 +74,7 @@ func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Pl
 			return nil, fmt.Errorf("find plan %s: %w", id, err)
 		}
 		if !latest.Valid {
-			return nil, casedesk.FieldErrorf("plan_id", "no plan %q in the catalog", id)
+			return nil, casedesk.FieldErrorf("plan_id", "no plan %q in the catalog", id).WithKey("error.plan.unknown", map[string]any{"Plan": id})
 		}
 		v = int(latest.Int64)
 	}
@@ -85,7 +85,7 @@ func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Pl
 	var doc string
 	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`), id, v).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.FieldErrorf("plan_id", "no version %d of plan %q", v, id)
+		return nil, casedesk.FieldErrorf("plan_id", "no version %d of plan %q", v, id).WithKey("error.plan.no_version", map[string]any{"Version": v, "Plan": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find plan %s v%d: %w", id, v, err)
@@ -129,7 +129,7 @@ func (db *DB) Plans(ctx context.Context) ([]*plan.Plan, error) {
 // Clocks already running keep the version they started with.
 func (db *DB) EditPlan(ctx context.Context, actor *casedesk.Actor, p plan.Plan) (*plan.Plan, error) {
 	if !actor.CanManageOrgs() {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit plans")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit plans").WithKey("error.plan.edit_forbidden", nil)
 	}
 	p.Version = 1
 	if old, err := db.Plan(ctx, p.ID, 0); err == nil {
@@ -167,7 +167,7 @@ func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.
 			return sla.Calendar{}, fmt.Errorf("find calendar %s: %w", id, err)
 		}
 		if !latest.Valid {
-			return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no calendar %q: use americas, emea, apac, 24x7, 24x5 or define it", id)
+			return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no calendar %q: use americas, emea, apac, 24x7, 24x5 or define it", id).WithKey("error.calendar.unknown", map[string]any{"Calendar": id})
 		}
 		v = int(latest.Int64)
 	}
@@ -178,7 +178,7 @@ func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.
 	var spec string
 	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`), id, v).Scan(&spec)
 	if errors.Is(err, sql.ErrNoRows) {
-		return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no version %d of calendar %q", v, id)
+		return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no version %d of calendar %q", v, id).WithKey("error.calendar.no_version", map[string]any{"Version": v, "Calendar": id})
 	}
 	if err != nil {
 		return sla.Calendar{}, fmt.Errorf("find calendar %s v%d: %w", id, v, err)
@@ -196,13 +196,13 @@ func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.
 // only. Built-in calendars cannot be replaced: define one of your own.
 func (db *DB) SaveCalendar(ctx context.Context, actor *casedesk.Actor, id string, spec []byte) (sla.Calendar, error) {
 	if !actor.CanManageOrgs() {
-		return sla.Calendar{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit calendars")
+		return sla.Calendar{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may edit calendars").WithKey("error.calendar.edit_forbidden", nil)
 	}
 	if _, builtin := sla.Builtin(id); builtin {
-		return sla.Calendar{}, casedesk.FieldErrorf("id", "%q is a built-in calendar; give yours another name", id)
+		return sla.Calendar{}, casedesk.FieldErrorf("id", "%q is a built-in calendar; give yours another name", id).WithKey("error.calendar.builtin", map[string]any{"Calendar": id})
 	}
 	if id == "" || len(id) > 64 {
-		return sla.Calendar{}, casedesk.FieldErrorf("id", "must be 1 to 64 characters")
+		return sla.Calendar{}, casedesk.FieldErrorf("id", "must be 1 to 64 characters").WithKey("error.length.range", map[string]any{"Min": 1, "Max": 64})
 	}
 	cal, err := calendar.Parse(spec)
 	if err != nil {

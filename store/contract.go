@@ -91,7 +91,7 @@ func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
 // CreateContract stores a contract for a customer organisation.
 func (db *DB) CreateContract(ctx context.Context, actor *casedesk.Actor, c *casedesk.Contract) error {
 	if !canManageContracts(actor) {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may create contracts")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may create contracts").WithKey("error.contract.create_forbidden", nil)
 	}
 	if err := c.Validate(); err != nil {
 		return err
@@ -101,7 +101,7 @@ func (db *DB) CreateContract(ctx context.Context, actor *casedesk.Actor, c *case
 		return err
 	}
 	if o.Kind != casedesk.OrgCustomer {
-		return casedesk.FieldErrorf("org_id", "contracts belong to customer organisations; %s is a %s", o.Name, o.Kind)
+		return casedesk.FieldErrorf("org_id", "contracts belong to customer organisations; %s is a %s", o.Name, o.Kind).WithKey("error.contract.org_not_customer", map[string]any{"Org": o.Name, "Kind": o.Kind})
 	}
 	if c.PartnerID == nil {
 		c.PartnerID = o.PartnerID
@@ -114,7 +114,7 @@ func (db *DB) CreateContract(ctx context.Context, actor *casedesk.Actor, c *case
 	}
 	for i, id := range c.Products {
 		if _, err := db.Product(ctx, id); err != nil {
-			return casedesk.FieldErrorf(fmt.Sprintf("products[%d]", i), "no product %d", id)
+			return casedesk.FieldErrorf(fmt.Sprintf("products[%d]", i), "no product %d", id).WithKey("error.product.no_such", map[string]any{"ID": id})
 		}
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
@@ -141,13 +141,13 @@ func (db *DB) CreateContract(ctx context.Context, actor *casedesk.Actor, c *case
 func (db *DB) FindContract(ctx context.Context, actor *casedesk.Actor, id int64) (*casedesk.Contract, error) {
 	c, err := scanContract(db.queryRow(ctx, `SELECT `+contractColumns+` FROM contracts WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id).WithKey("error.contract.not_found", map[string]any{"ID": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find contract %d: %w", id, err)
 	}
 	if _, err := db.FindOrganisation(ctx, actor, c.OrgID); err != nil {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "contract %d not found", id).WithKey("error.contract.not_found", map[string]any{"ID": id})
 	}
 	return c, db.fill(ctx, db.sql, c)
 }
@@ -196,11 +196,11 @@ func (db *DB) AddContact(ctx context.Context, actor *casedesk.Actor, contractID,
 		return nil, err
 	}
 	if !canManageContracts(actor) && !actor.CanManageUsersOf(o) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts").WithKey("error.contract.contacts_forbidden", nil)
 	}
 	u, err := db.user(ctx, userID)
 	if err != nil || u.OrgID == nil || *u.OrgID != c.OrgID {
-		return nil, casedesk.FieldErrorf("user_id", "user %d is not a user of this contract's organisation", userID)
+		return nil, casedesk.FieldErrorf("user_id", "user %d is not a user of this contract's organisation", userID).WithKey("error.contract.contact_not_member", map[string]any{"ID": userID})
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		var n int
@@ -240,9 +240,11 @@ func (db *DB) limitError(ctx context.Context, c *casedesk.Contract) error {
 			names = append(names, fmt.Sprintf("%s <%s>", u.Name, u.Email))
 		}
 	}
+	holders := strings.Join(names, ", ")
 	return &casedesk.Error{Code: casedesk.ELIMIT, Field: "user_id", Message: fmt.Sprintf(
 		"the %s plan allows %d technical contacts and all seats are taken by %s: remove one first, or upgrade the plan",
-		c.PlanID, c.ContactLimit, strings.Join(names, ", "))}
+		c.PlanID, c.ContactLimit, holders),
+		Key: "error.contract.limit", Args: map[string]any{"Plan": c.PlanID, "Limit": c.ContactLimit, "Holders": holders}}
 }
 
 // RemoveContact frees a technical-contact seat.
@@ -256,7 +258,7 @@ func (db *DB) RemoveContact(ctx context.Context, actor *casedesk.Actor, contract
 		return err
 	}
 	if !canManageContracts(actor) && !actor.CanManageUsersOf(o) {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this contract's technical contacts").WithKey("error.contract.contacts_forbidden", nil)
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `DELETE FROM contract_contacts WHERE contract_id = ? AND user_id = ?`, contractID, userID); err != nil {
@@ -281,7 +283,7 @@ type ContractUpdate struct {
 // clocks by the SLA engine's rule.
 func (db *DB) UpdateContract(ctx context.Context, actor *casedesk.Actor, id int64, upd ContractUpdate) (*casedesk.Contract, error) {
 	if !canManageContracts(actor) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may change contracts")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators, support managers and CSMs may change contracts").WithKey("error.contract.change_forbidden", nil)
 	}
 	c, err := db.FindContract(ctx, actor, id)
 	if err != nil {

@@ -42,7 +42,7 @@ func (r AttainmentRow) Attainment() float64 {
 // plan order, then priority.
 func (db *DB) SLAAttainment(ctx context.Context, actor *casedesk.Actor, since time.Time) ([]AttainmentRow, error) {
 	if !actor.IsStaff() || !actor.HasScope(casedesk.ScopeCasesRead) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff see SLA attainment")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only support staff see SLA attainment").WithKey("error.dashboard.forbidden", nil)
 	}
 	orgs, all, err := db.visibleOrgs(ctx, actor)
 	if err != nil {

@@ -24,7 +24,7 @@ type StoredResponse struct {
 // request still running, or by a different request, is a conflict.
 func (db *DB) ClaimIdempotencyKey(ctx context.Context, actor *casedesk.Actor, key, method, path string) (*StoredResponse, error) {
 	if key == "" || len(key) > 200 {
-		return nil, casedesk.FieldErrorf("Idempotency-Key", "must be 1 to 200 characters")
+		return nil, casedesk.FieldErrorf("Idempotency-Key", "must be 1 to 200 characters").WithKey("error.length.range", map[string]any{"Min": 1, "Max": 200})
 	}
 	now := db.now()
 	if _, err := db.exec(ctx, `DELETE FROM idempotency_keys WHERE actor_id = ? AND key = ? AND created_at < ?`, actor.UserID, key, now.Add(-IdempotencyTTL)); err != nil {
@@ -44,16 +44,16 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, actor *casedesk.Actor, ke
 	)
 	err = db.queryRow(ctx, `SELECT method, path, status, body FROM idempotency_keys WHERE actor_id = ? AND key = ?`, actor.UserID, key).Scan(&m, &p, &r.Status, &r.Body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ECONFLICT, "the Idempotency-Key was just released: retry")
+		return nil, casedesk.Errorf(casedesk.ECONFLICT, "the Idempotency-Key was just released: retry").WithKey("error.idempotency.released", nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("idempotency key: %w", err)
 	}
 	switch {
 	case m != method || p != path:
-		return nil, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key", Message: "this key was used for a different request: use a new key"}
+		return nil, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key", Message: "this key was used for a different request: use a new key", Key: "error.idempotency.reused"}
 	case r.Status == 0:
-		return nil, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key", Message: "a request with this key is still in progress: retry shortly"}
+		return nil, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key", Message: "a request with this key is still in progress: retry shortly", Key: "error.idempotency.in_progress"}
 	}
 	return &r, nil
 }

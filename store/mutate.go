@@ -61,13 +61,13 @@ func (db *DB) mutateCase(ctx context.Context, actor *casedesk.Actor, id int64, r
 	err := db.inTx(ctx, func(tx *Tx) error {
 		c, err := scanCase(tx.queryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`+db.dialect.forUpdate, id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "case %d not found", id).WithKey("error.case.not_found", map[string]any{"ID": id})
 		}
 		if err != nil {
 			return fmt.Errorf("case %d: %w", id, err)
 		}
 		if rev != 0 && rev != c.Rev {
-			return casedesk.Errorf(casedesk.EPRECONDITION, "case %d changed since you read it (revision %d, now %d): reload it and try again", id, rev, c.Rev)
+			return casedesk.Errorf(casedesk.EPRECONDITION, "case %d changed since you read it (revision %d, now %d): reload it and try again", id, rev, c.Rev).WithKey("error.case.changed", map[string]any{"ID": id, "Rev": rev, "Now": c.Rev})
 		}
 		st, err := db.loadState(ctx, tx.tx, c)
 		if err != nil {

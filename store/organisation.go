@@ -47,7 +47,7 @@ func joinList[T ~string](xs []T) string {
 func (db *DB) organisation(ctx context.Context, id int64) (*casedesk.Organisation, error) {
 	o, err := scanOrganisation(db.queryRow(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organisation %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organisation %d not found", id).WithKey("error.org.not_found", map[string]any{"ID": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find organisation %d: %w", id, err)
@@ -63,7 +63,7 @@ func (db *DB) FindOrganisation(ctx context.Context, actor *casedesk.Actor, id in
 		return nil, err
 	}
 	if !actor.CanSeeOrg(o) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organisation %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organisation %d not found", id).WithKey("error.org.not_found", map[string]any{"ID": id})
 	}
 	return o, nil
 }
@@ -91,7 +91,7 @@ func (db *DB) ListOrganisations(ctx context.Context, actor *casedesk.Actor) ([]*
 // CreateOrganisation stores a new organisation and fills its ID and times.
 func (db *DB) CreateOrganisation(ctx context.Context, actor *casedesk.Actor, o *casedesk.Organisation) error {
 	if !actor.CanManageOrgs() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may create organisations")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may create organisations").WithKey("error.org.create_forbidden", nil)
 	}
 	if err := o.Validate(); err != nil {
 		return err
@@ -123,7 +123,7 @@ func (tx *Tx) checkPartner(ctx context.Context, id *int64) error {
 	var kind string
 	err := tx.queryRow(ctx, `SELECT kind FROM organisations WHERE id = ?`, *id).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && kind != string(casedesk.OrgPartner)) {
-		return casedesk.FieldErrorf("partner_id", "organisation %d is not a partner", *id)
+		return casedesk.FieldErrorf("partner_id", "organisation %d is not a partner", *id).WithKey("error.org.not_partner", map[string]any{"ID": *id})
 	}
 	return err
 }
@@ -135,7 +135,7 @@ func (db *DB) UpdateOrganisation(ctx context.Context, actor *casedesk.Actor, id 
 		return nil, err
 	}
 	if !actor.CanManageOrgs() {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may change organisations")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may change organisations").WithKey("error.org.change_forbidden", nil)
 	}
 	before := *o
 	changes := map[string]change{}

@@ -12,7 +12,7 @@ import (
 // CreateProduct adds a product; administrators only.
 func (db *DB) CreateProduct(ctx context.Context, actor *casedesk.Actor, p *casedesk.Product) error {
 	if !actor.CanManageOrgs() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may add products")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may add products").WithKey("error.product.add_forbidden", nil)
 	}
 	if err := p.Validate(); err != nil {
 		return err
@@ -22,7 +22,7 @@ func (db *DB) CreateProduct(ctx context.Context, actor *casedesk.Actor, p *cased
 		err := tx.queryRow(ctx, `INSERT INTO products (name, line, type, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
 			p.Name, p.Line, p.Type, p.CreatedAt).Scan(&p.ID)
 		if isUniqueViolation(err) {
-			return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: "a product with this name already exists"}
+			return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: "a product with this name already exists", Key: "error.product.name_taken"}
 		}
 		if err != nil {
 			return fmt.Errorf("create product: %w", err)
@@ -34,7 +34,7 @@ func (db *DB) CreateProduct(ctx context.Context, actor *casedesk.Actor, p *cased
 // AddVersion adds a release to a product; administrators only.
 func (db *DB) AddVersion(ctx context.Context, actor *casedesk.Actor, v *casedesk.Version) error {
 	if !actor.CanManageOrgs() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may add versions")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may add versions").WithKey("error.version.add_forbidden", nil)
 	}
 	if err := v.Validate(); err != nil {
 		return err
@@ -46,7 +46,7 @@ func (db *DB) AddVersion(ctx context.Context, actor *casedesk.Actor, v *casedesk
 		err := tx.queryRow(ctx, `INSERT INTO product_versions (product_id, name, released_on, end_of_life) VALUES (?, ?, ?, ?) RETURNING id`,
 			v.ProductID, v.Name, v.ReleasedOn, v.EndOfLife).Scan(&v.ID)
 		if isUniqueViolation(err) {
-			return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: "the product already has this version"}
+			return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: "the product already has this version", Key: "error.version.name_taken"}
 		}
 		if err != nil {
 			return fmt.Errorf("add version: %w", err)
@@ -62,7 +62,7 @@ func (db *DB) Product(ctx context.Context, id int64) (*casedesk.Product, error) 
 	err := db.queryRow(ctx, `SELECT id, name, line, type, created_at FROM products WHERE id = ?`, id).
 		Scan(&p.ID, &p.Name, &p.Line, &p.Type, &p.CreatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "product %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "product %d not found", id).WithKey("error.product.not_found", map[string]any{"ID": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find product %d: %w", id, err)
@@ -107,7 +107,7 @@ func (db *DB) version(ctx context.Context, productID, id int64) (*casedesk.Versi
 	err := db.queryRow(ctx, `SELECT id, product_id, name, released_on, end_of_life FROM product_versions WHERE id = ? AND product_id = ?`, id, productID).
 		Scan(&v.ID, &v.ProductID, &v.Name, &v.ReleasedOn, &v.EndOfLife)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.FieldErrorf("version_id", "version %d is not a version of product %d", id, productID)
+		return nil, casedesk.FieldErrorf("version_id", "version %d is not a version of product %d", id, productID).WithKey("error.version.not_of_product", map[string]any{"ID": id, "Product": productID})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find version %d: %w", id, err)

@@ -49,7 +49,7 @@ type CasePage struct {
 // nothing is counted.
 func (db *DB) ListCases(ctx context.Context, actor *casedesk.Actor, f CaseFilter) (*CasePage, error) {
 	if !actor.HasScope(casedesk.ScopeCasesRead) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesRead})
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
@@ -171,7 +171,7 @@ func decodeCursor(s string) (queueCursor, error) {
 		err = json.Unmarshal(b, &c)
 	}
 	if err != nil || c.ID == 0 {
-		return c, casedesk.FieldErrorf("cursor", "not a cursor from a previous page: start again without it")
+		return c, casedesk.FieldErrorf("cursor", "not a cursor from a previous page: start again without it").WithKey("error.queue.cursor", nil)
 	}
 	return c, nil
 }

@@ -50,11 +50,11 @@ func ftsQuery(q string) string {
 // replies match q, best matches first. Internal notes are searched only for staff.
 func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, limit int) ([]*casedesk.Case, error) {
 	if !actor.HasScope(casedesk.ScopeCasesRead) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope cases:read").WithKey("error.scope.missing", map[string]any{"Scope": casedesk.ScopeCasesRead})
 	}
 	q = strings.TrimSpace(q)
 	if q == "" {
-		return nil, casedesk.FieldErrorf("q", "type something to search for")
+		return nil, casedesk.FieldErrorf("q", "type something to search for").WithKey("error.search.empty", nil)
 	}
 	if limit <= 0 || limit > 100 {
 		limit = 20

@@ -48,14 +48,14 @@ func timePtr(t sql.NullTime) *time.Time {
 // token, which is never stored and cannot be shown again.
 func (db *DB) CreateAPIToken(ctx context.Context, actor *casedesk.Actor, t *casedesk.APIToken) (string, error) {
 	if actor.UserID == 0 {
-		return "", casedesk.Errorf(casedesk.EFORBIDDEN, "only a user can own an API token")
+		return "", casedesk.Errorf(casedesk.EFORBIDDEN, "only a user can own an API token").WithKey("error.token.owner", nil)
 	}
 	if actor.TokenID != 0 {
-		return "", casedesk.Errorf(casedesk.EFORBIDDEN, "log in to create API tokens; a token cannot create another")
+		return "", casedesk.Errorf(casedesk.EFORBIDDEN, "log in to create API tokens; a token cannot create another").WithKey("error.token.by_token", nil)
 	}
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" || len(t.Name) > 100 {
-		return "", casedesk.FieldErrorf("name", "give the token a name of 1 to 100 characters")
+		return "", casedesk.FieldErrorf("name", "give the token a name of 1 to 100 characters").WithKey("error.token.name", nil)
 	}
 	scopes := make([]string, len(t.Scopes))
 	for i, s := range t.Scopes {
@@ -67,7 +67,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor *casedesk.Actor, t *case
 	}
 	t.Scopes = parsed
 	if t.ExpiresAt != nil && !t.ExpiresAt.After(db.now()) {
-		return "", casedesk.FieldErrorf("expires_at", "must be in the future")
+		return "", casedesk.FieldErrorf("expires_at", "must be in the future").WithKey("error.token.expiry_past", nil)
 	}
 	plain, hash, err := auth.NewToken(tokenPrefix)
 	if err != nil {
@@ -119,7 +119,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, actor *casedesk.Actor, id int6
 	return db.inTx(ctx, func(tx *Tx) error {
 		t, err := scanToken(tx.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && t.UserID != actor.UserID && !actor.IsAdmin()) {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "API token %d not found", id)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "API token %d not found", id).WithKey("error.token.not_found", map[string]any{"ID": id})
 		}
 		if err != nil {
 			return fmt.Errorf("revoke API token %d: %w", id, err)
@@ -137,7 +137,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, actor *casedesk.Actor, id int6
 // ActorForToken checks a plain API token and returns the actor it stands for.
 // The check is one indexed lookup of the token's SHA-256 hash.
 func (db *DB) ActorForToken(ctx context.Context, plain string) (*casedesk.Actor, error) {
-	denied := casedesk.Errorf(casedesk.EUNAUTHORIZED, "the API token is unknown, expired or revoked")
+	denied := casedesk.Errorf(casedesk.EUNAUTHORIZED, "the API token is unknown, expired or revoked").WithKey("error.token.denied", nil)
 	if !strings.HasPrefix(plain, tokenPrefix) {
 		return nil, denied
 	}

@@ -38,7 +38,7 @@ func scanUser(row interface{ Scan(...any) error }) (*casedesk.User, error) {
 func (db *DB) user(ctx context.Context, id int64) (*casedesk.User, error) {
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id).WithKey("error.user.not_found", map[string]any{"ID": id})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user %d: %w", id, err)
@@ -51,7 +51,7 @@ func (db *DB) user(ctx context.Context, id int64) (*casedesk.User, error) {
 func (db *DB) UserByEmail(ctx context.Context, email string) (*casedesk.User, error) {
 	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, strings.ToLower(strings.TrimSpace(email))))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "no user with that e-mail address")
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "no user with that e-mail address").WithKey("error.user.no_email", nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find user by e-mail: %w", err)
@@ -86,7 +86,7 @@ func (db *DB) FindUser(ctx context.Context, actor *casedesk.Actor, id int64) (*c
 		return nil, err
 	}
 	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id).WithKey("error.user.not_found", map[string]any{"ID": id})
 	}
 	return u, nil
 }
@@ -96,7 +96,7 @@ func (db *DB) FindUser(ctx context.Context, actor *casedesk.Actor, id int64) (*c
 func (db *DB) ListUsers(ctx context.Context, actor *casedesk.Actor, orgID int64) ([]*casedesk.User, error) {
 	if orgID == 0 && !actor.IsStaff() {
 		if actor.OrgID == 0 {
-			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "community users cannot list users")
+			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "community users cannot list users").WithKey("error.user.list_forbidden", nil)
 		}
 		orgID = actor.OrgID
 	}
@@ -130,7 +130,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *casedesk.Actor, u *casedesk
 	}
 	if u.OrgID == nil {
 		if !actor.IsAdmin() {
-			return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may create community users")
+			return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may create community users").WithKey("error.user.create_community_forbidden", nil)
 		}
 	} else {
 		o, err := db.FindOrganisation(ctx, actor, *u.OrgID)
@@ -138,10 +138,10 @@ func (db *DB) CreateUser(ctx context.Context, actor *casedesk.Actor, u *casedesk
 			return err
 		}
 		if !actor.CanManageUsersOf(o) {
-			return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not create users in %s", o.Name)
+			return casedesk.Errorf(casedesk.EFORBIDDEN, "you may not create users in %s", o.Name).WithKey("error.user.create_forbidden", map[string]any{"Org": o.Name})
 		}
 		if u.Role.OrgKind() != o.Kind {
-			return casedesk.FieldErrorf("role", "a %s cannot belong to a %s organisation", u.Role, o.Kind)
+			return casedesk.FieldErrorf("role", "a %s cannot belong to a %s organisation", u.Role, o.Kind).WithKey("error.user.role_org", map[string]any{"Role": u.Role, "Kind": o.Kind})
 		}
 	}
 	now := db.now()
@@ -161,7 +161,7 @@ func (tx *Tx) insertUser(ctx context.Context, u *casedesk.User) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		u.OrgID, u.Email, u.Name, u.Role, u.Locale, u.TimeZone, u.PasswordHash, u.EmailVerifiedAt, u.Disabled, now, now).Scan(&u.ID)
 	if isUniqueViolation(err) {
-		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this e-mail address already exists"}
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this e-mail address already exists", Key: "error.user.email_taken"}
 	}
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
@@ -218,7 +218,7 @@ func (db *DB) VerifyEmail(ctx context.Context, token string) (*casedesk.User, er
 		var expires time.Time
 		err := tx.queryRow(ctx, `SELECT user_id, expires_at FROM email_verifications WHERE token_hash = ?`, hash).Scan(&userID, &expires)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && db.now().After(expires)) {
-			return casedesk.FieldErrorf("token", "this verification link is unknown, used or expired: register again or ask for a new one")
+			return casedesk.FieldErrorf("token", "this verification link is unknown, used or expired: register again or ask for a new one").WithKey("error.user.verification", nil)
 		}
 		if err != nil {
 			return fmt.Errorf("verify e-mail: %w", err)
@@ -246,7 +246,7 @@ func (db *DB) SetPassword(ctx context.Context, actor *casedesk.Actor, userID int
 			return fmt.Errorf("set password: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", userID)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", userID).WithKey("error.user.not_found", map[string]any{"ID": userID})
 		}
 		// The hash itself is never recorded.
 		return tx.record(ctx, actor, nil, "user", userID, "set_password", nil)
@@ -269,7 +269,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *casedesk.Actor, id int64, u
 		manager = actor.CanManageUsersOf(o)
 	}
 	if !manager && (actor.UserID != u.ID || upd.Role != nil || upd.Disabled != nil) {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this user")
+		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you may not change this user").WithKey("error.user.change_forbidden", nil)
 	}
 	changes := map[string]change{}
 	set := func(name string, dst *string, v *string) {
@@ -283,7 +283,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *casedesk.Actor, id int64, u
 	set("time_zone", &u.TimeZone, upd.TimeZone)
 	if upd.Role != nil && *upd.Role != u.Role {
 		if upd.Role.OrgKind() != u.Role.OrgKind() {
-			return nil, casedesk.FieldErrorf("role", "a %s cannot become a %s", u.Role, *upd.Role)
+			return nil, casedesk.FieldErrorf("role", "a %s cannot become a %s", u.Role, *upd.Role).WithKey("error.user.role_change", map[string]any{"From": u.Role, "To": *upd.Role})
 		}
 		changes["role"] = change{u.Role, *upd.Role}
 		u.Role = *upd.Role
@@ -324,12 +324,12 @@ func (db *DB) ActorForUser(ctx context.Context, userID int64) (*casedesk.Actor, 
 
 func (db *DB) actorFor(ctx context.Context, u *casedesk.User) (*casedesk.Actor, error) {
 	if u.Disabled {
-		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "this account is disabled")
+		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "this account is disabled").WithKey("error.user.disabled", nil)
 	}
 	if u.EmailVerifiedAt == nil {
-		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "verify your e-mail address first: follow the link we sent you")
+		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "verify your e-mail address first: follow the link we sent you").WithKey("error.user.unverified", nil)
 	}
-	a := &casedesk.Actor{UserID: u.ID, Email: u.Email, Role: u.Role}
+	a := &casedesk.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, Locale: u.Locale}
 	if u.OrgID != nil {
 		o, err := db.organisation(ctx, *u.OrgID)
 		if err != nil {

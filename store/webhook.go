@@ -45,10 +45,10 @@ func scanWebhook(row interface{ Scan(...any) error }) (*casedesk.Webhook, error)
 // carry scope.
 func mayManageWebhooks(actor *casedesk.Actor, scope casedesk.Scope) error {
 	if !actor.IsAdmin() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may manage webhooks")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only administrators may manage webhooks").WithKey("error.webhook.forbidden", nil)
 	}
 	if !actor.HasScope(scope) {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope %s", scope)
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope %s", scope).WithKey("error.scope.missing", map[string]any{"Scope": scope})
 	}
 	return nil
 }
@@ -114,7 +114,7 @@ func (db *DB) DeleteWebhook(ctx context.Context, actor *casedesk.Actor, id int64
 			return fmt.Errorf("delete webhook %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "webhook %d not found", id)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "webhook %d not found", id).WithKey("error.webhook.not_found", map[string]any{"ID": id})
 		}
 		if _, err := tx.exec(ctx, `UPDATE webhook_deliveries SET status = ?, last_error = ? WHERE webhook_id = ? AND status = 'pending'`,
 			casedesk.DeliveryFailed, "the webhook was deleted", id); err != nil {
@@ -139,7 +139,7 @@ func (db *DB) ListDeliveries(ctx context.Context, actor *casedesk.Actor, webhook
 		return nil, fmt.Errorf("webhook %d deliveries: %w", webhookID, err)
 	}
 	if exists == 0 {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "webhook %d not found", webhookID)
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "webhook %d not found", webhookID).WithKey("error.webhook.not_found", map[string]any{"ID": webhookID})
 	}
 	rows, err := db.query(ctx, `SELECT id, webhook_id, event, payload, attempts, next_attempt_at, status, last_status_code, last_error, created_at, delivered_at
 		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, limit)
@@ -339,7 +339,7 @@ func (db *DB) RecordDelivery(ctx context.Context, id int64, statusCode int, deli
 		)
 		err := tx.queryRow(ctx, `SELECT attempts, status FROM webhook_deliveries WHERE id = ?`+db.dialect.forUpdate, id).Scan(&attempts, &status)
 		if errors.Is(err, sql.ErrNoRows) {
-			return casedesk.Errorf(casedesk.ENOTFOUND, "webhook delivery %d not found", id)
+			return casedesk.Errorf(casedesk.ENOTFOUND, "webhook delivery %d not found", id).WithKey("error.webhook.delivery_not_found", map[string]any{"ID": id})
 		}
 		if err != nil {
 			return err
