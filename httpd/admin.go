@@ -162,13 +162,14 @@ func (s *Server) adminDone(w http.ResponseWriter, r *http.Request, to, key strin
 
 // adminFormError turns a domain error into the message shown by the form, or
 // nil when the error is not the user's to fix. The catalog key says what
-// happened; the detail is the domain's own explanation.
-func adminFormError(form string, err error) *adminMsg {
+// happened; the detail is the domain's own explanation, in the caller's
+// language.
+func (s *Server) adminFormError(r *http.Request, form string, err error) *adminMsg {
 	var e *casedesk.Error
 	if !errors.As(err, &e) {
 		return nil
 	}
-	m := &adminMsg{Form: form, Field: e.Field, Detail: e.Message}
+	m := &adminMsg{Form: form, Field: e.Field, Detail: s.errorMessage(r, err)}
 	switch e.Code {
 	case casedesk.EINVALID:
 		m.Key = "admin.error.invalid"

@@ -72,7 +72,7 @@ func (s *Server) handleAdminCreateToken(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	if err != nil {
-		m := adminFormError("token", err)
+		m := s.adminFormError(r, "token", err)
 		if m == nil {
 			s.adminFail(w, r, u, err)
 			return
@@ -113,7 +113,7 @@ func (s *Server) handleAdminAudit(w http.ResponseWriter, r *http.Request, a *cas
 	if v := r.URL.Query().Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			s.adminFail(w, r, u, casedesk.FieldErrorf("before", "must be a positive number"))
+			s.adminFail(w, r, u, casedesk.FieldErrorf("before", "must be a positive number").WithKey("error.number.positive", nil))
 			return
 		}
 		page.Before = n

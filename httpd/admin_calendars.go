@@ -77,7 +77,7 @@ func (s *Server) handleAdminCalendars(w http.ResponseWriter, r *http.Request, a 
 func (s *Server) handleAdminNewCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User) {
 	id, spec := strings.TrimSpace(r.PostFormValue("id")), r.PostFormValue("spec")
 	if _, err := s.DB.Calendar(r.Context(), id, 0); err == nil {
-		err = casedesk.FieldErrorf("id", "%q is taken: open it to change it, or choose another name", id)
+		err = casedesk.FieldErrorf("id", "%q is taken: open it to change it, or choose another name", id).WithKey("error.calendar.taken", map[string]any{"Calendar": id})
 		s.adminCalendarsAgain(w, r, a, u, id, spec, err)
 		return
 	}
@@ -92,7 +92,7 @@ func (s *Server) handleAdminNewCalendar(w http.ResponseWriter, r *http.Request, 
 // adminCalendarsAgain shows the list again with the new calendar's form as
 // typed and the error.
 func (s *Server) adminCalendarsAgain(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User, id, spec string, err error) {
-	m := adminFormError("new", err)
+	m := s.adminFormError(r, "new", err)
 	if m == nil {
 		s.adminFail(w, r, u, err)
 		return
@@ -235,7 +235,7 @@ func (s *Server) handleAdminSaveCalendar(w http.ResponseWriter, r *http.Request,
 		s.adminDone(w, r, "/admin/calendars/"+c.ID, "admin.calendars.saved", map[string]any{"Version": c.Version})
 		return
 	}
-	m := adminFormError("edit", err)
+	m := s.adminFormError(r, "edit", err)
 	if m == nil {
 		s.adminFail(w, r, u, err)
 		return

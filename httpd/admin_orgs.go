@@ -87,7 +87,7 @@ func (s *Server) handleAdminCreateOrganisation(w http.ResponseWriter, r *http.Re
 		s.adminDone(w, r, "/admin/organisations/"+strconv.FormatInt(o.ID, 10), "admin.orgs.created", map[string]any{"Name": o.Name})
 		return
 	}
-	m := adminFormError("org", err)
+	m := s.adminFormError(r, "org", err)
 	if m == nil {
 		s.adminFail(w, r, u, err)
 		return
@@ -242,7 +242,7 @@ func (s *Server) handleAdminUpdateOrganisation(w http.ResponseWriter, r *http.Re
 	upd := casedesk.OrganisationUpdate{Name: &name, Region: &region, Domains: &domains, PartnerID: adminPartnerID(r)}
 	o, err := s.DB.UpdateOrganisation(r.Context(), a, id, upd)
 	if err != nil {
-		s.adminOrgAgain(w, r, a, u, id, adminFormError("org", err), err)
+		s.adminOrgAgain(w, r, a, u, id, s.adminFormError(r, "org", err), err)
 		return
 	}
 	s.adminDone(w, r, adminOrgURL(o.ID, ""), "admin.orgs.saved", map[string]any{"Name": o.Name})
@@ -257,7 +257,7 @@ func (s *Server) handleAdminCreateUser(w http.ResponseWriter, r *http.Request, a
 	nu := &casedesk.User{OrgID: &id, Email: r.PostFormValue("email"), Name: r.PostFormValue("name"),
 		Role: casedesk.Role(r.PostFormValue("role")), Locale: r.PostFormValue("locale"), TimeZone: strings.TrimSpace(r.PostFormValue("time_zone"))}
 	if err := s.DB.CreateUser(r.Context(), a, nu); err != nil {
-		s.adminOrgAgain(w, r, a, u, id, adminFormError("user", err), err)
+		s.adminOrgAgain(w, r, a, u, id, s.adminFormError(r, "user", err), err)
 		return
 	}
 	s.adminDone(w, r, adminOrgURL(id, "users"), "admin.users.created", map[string]any{"Name": nu.Name})
@@ -294,7 +294,7 @@ func (s *Server) handleAdminCreateContract(w http.ResponseWriter, r *http.Reques
 	c := &casedesk.Contract{OrgID: id, PlanID: r.PostFormValue("plan_id"), CalendarID: r.PostFormValue("calendar_id"),
 		StartsOn: strings.TrimSpace(r.PostFormValue("starts_on")), EndsOn: strings.TrimSpace(r.PostFormValue("ends_on"))}
 	if err := s.DB.CreateContract(r.Context(), a, c); err != nil {
-		s.adminOrgAgain(w, r, a, u, id, adminFormError("contract", err), err)
+		s.adminOrgAgain(w, r, a, u, id, s.adminFormError(r, "contract", err), err)
 		return
 	}
 	s.adminDone(w, r, adminOrgURL(id, "contract-"+strconv.FormatInt(c.ID, 10)), "admin.contracts.created", map[string]any{"ID": c.ID})
@@ -320,7 +320,7 @@ func (s *Server) handleAdminUpdateContract(w http.ResponseWriter, r *http.Reques
 	upd := store.ContractUpdate{PlanID: &planID, CalendarID: &calendarID, EndsOn: &endsOn, Status: &status}
 	form := "contract-" + strconv.FormatInt(c.ID, 10)
 	if _, err := s.DB.UpdateContract(r.Context(), a, c.ID, upd); err != nil {
-		s.adminOrgAgain(w, r, a, u, c.OrgID, adminFormError(form, err), err)
+		s.adminOrgAgain(w, r, a, u, c.OrgID, s.adminFormError(r, form, err), err)
 		return
 	}
 	s.adminDone(w, r, adminOrgURL(c.OrgID, form), "admin.contracts.saved", map[string]any{"ID": c.ID})
@@ -335,7 +335,7 @@ func (s *Server) handleAdminAddContact(w http.ResponseWriter, r *http.Request, a
 	form := "contacts-" + strconv.FormatInt(c.ID, 10)
 	userID, _ := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
 	if _, err := s.DB.AddContact(r.Context(), a, c.ID, userID); err != nil {
-		m := adminFormError(form, err)
+		m := s.adminFormError(r, form, err)
 		if casedesk.ErrorCode(err) == casedesk.ELIMIT {
 			// Say it in the reader's language; the seat holders are listed
 			// right above the form.
@@ -365,7 +365,7 @@ func (s *Server) handleAdminRemoveContact(w http.ResponseWriter, r *http.Request
 			s.adminFail(w, r, u, err)
 			return
 		}
-		s.adminOrgAgain(w, r, a, u, c.OrgID, adminFormError("contacts-"+strconv.FormatInt(c.ID, 10), err), err)
+		s.adminOrgAgain(w, r, a, u, c.OrgID, s.adminFormError(r, "contacts-"+strconv.FormatInt(c.ID, 10), err), err)
 		return
 	}
 	s.adminDone(w, r, adminOrgURL(c.OrgID, "contract-"+strconv.FormatInt(c.ID, 10)), "admin.contracts.contact_removed", nil)

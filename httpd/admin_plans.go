@@ -248,7 +248,7 @@ func (s *Server) handleAdminEditPlan(w http.ResponseWriter, r *http.Request, a *
 			return
 		}
 		for _, e := range adminFieldErrors(err) {
-			m := adminFormError("plan", e)
+			m := s.adminFormError(r, "plan", e)
 			if m == nil {
 				s.adminFail(w, r, u, err)
 				return

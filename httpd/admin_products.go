@@ -60,7 +60,7 @@ func (s *Server) handleAdminProducts(w http.ResponseWriter, r *http.Request, a *
 
 // adminProductsAgain shows the products page again with the form that failed.
 func (s *Server) adminProductsAgain(w http.ResponseWriter, r *http.Request, u *casedesk.User, form string, err error) {
-	m := adminFormError(form, err)
+	m := s.adminFormError(r, form, err)
 	if m == nil {
 		s.adminFail(w, r, u, err)
 		return

@@ -41,7 +41,7 @@ func (s *Server) handleAdminCreateWebhook(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if err != nil {
-		m := adminFormError("webhook", err)
+		m := s.adminFormError(r, "webhook", err)
 		if m == nil {
 			s.adminFail(w, r, u, err)
 			return

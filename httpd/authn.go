@@ -22,10 +22,13 @@ const (
 // browsers never attach a bearer token on their own.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l := s.sessions.GetString(r.Context(), langSessionKey); l != "" {
+			r = r.WithContext(context.WithValue(r.Context(), pickedLangKey{}, l))
+		}
 		if h := r.Header.Get("Authorization"); h != "" {
 			plain, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				s.fail(w, r, casedesk.Errorf(casedesk.EUNAUTHORIZED, "use the header Authorization: Bearer <token>"))
+				s.fail(w, r, casedesk.Errorf(casedesk.EUNAUTHORIZED, "use the header Authorization: Bearer <token>").WithKey("error.auth.bearer", nil))
 				return
 			}
 			a, err := s.DB.ActorForToken(r.Context(), strings.TrimSpace(plain))
@@ -41,7 +44,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.render(w, r, http.StatusForbidden, "login", pageData{Error: "login.csrf"})
 				return
 			}
-			s.fail(w, r, casedesk.Errorf(casedesk.EFORBIDDEN, "the form has expired or did not come from casedesk (missing or wrong CSRF token): reload the page and try again"))
+			s.fail(w, r, casedesk.Errorf(casedesk.EFORBIDDEN, "the form has expired or did not come from casedesk (missing or wrong CSRF token): reload the page and try again").WithKey("error.auth.csrf", nil))
 			return
 		}
 		if id := s.sessions.GetInt64(r.Context(), sessionUserID); id != 0 {
@@ -99,7 +102,7 @@ func (s *Server) requireActor(h func(w http.ResponseWriter, r *http.Request, a *
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := actorFrom(r)
 		if a == nil {
-			s.fail(w, r, casedesk.Errorf(casedesk.EUNAUTHORIZED, "log in or send an API token"))
+			s.fail(w, r, casedesk.Errorf(casedesk.EUNAUTHORIZED, "log in or send an API token").WithKey("error.auth.required", nil))
 			return
 		}
 		h(w, r, a)
@@ -110,7 +113,7 @@ func (s *Server) requireActor(h func(w http.ResponseWriter, r *http.Request, a *
 func (s *Server) requireScope(scope casedesk.Scope, h func(w http.ResponseWriter, r *http.Request, a *casedesk.Actor)) http.HandlerFunc {
 	return s.requireActor(func(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) {
 		if !a.HasScope(scope) {
-			s.fail(w, r, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope %s", scope))
+			s.fail(w, r, casedesk.Errorf(casedesk.EFORBIDDEN, "this API token lacks the scope %s", scope).WithKey("error.scope.missing", map[string]any{"Scope": scope}))
 			return
 		}
 		h(w, r, a)

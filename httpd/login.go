@@ -14,7 +14,7 @@ var passwordSlots = make(chan struct{}, 4)
 
 // errBadLogin is the one answer for an unknown address and a wrong password,
 // so that the answer does not reveal which addresses have accounts.
-var errBadLogin = casedesk.Errorf(casedesk.EUNAUTHORIZED, "wrong e-mail address or password")
+var errBadLogin = casedesk.Errorf(casedesk.EUNAUTHORIZED, "wrong e-mail address or password").WithKey("error.login.failed", nil)
 
 // login checks credentials, with rate limiting per client address and per
 // e-mail address, and on success starts a fresh session for the user.
@@ -23,7 +23,7 @@ func (s *Server) login(ctx context.Context, r *http.Request, email, password str
 	ipKey, emailKey := "ip:"+clientIP(r), "email:"+email
 	for _, key := range []string{ipKey, emailKey} {
 		if ok, wait := s.LoginLimiter.Allow(key, now); !ok {
-			return nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed logins: try again in %d seconds", int(wait.Seconds())+1)
+			return nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed logins: try again in %d seconds", int(wait.Seconds())+1).WithKey("error.login.rate_limited", map[string]any{"Seconds": int(wait.Seconds()) + 1})
 		}
 	}
 	select {

@@ -71,6 +71,48 @@ func (s *Server) localizer(r *http.Request, u *casedesk.User) *i18n.Localizer {
 	return i18n.For(s.sessions.GetString(r.Context(), langSessionKey), userLang, r.Header.Get("Accept-Language"))
 }
 
+// pickedLangKey carries, in a request's context, the language picked earlier
+// in the session, read by authenticate while the session is at hand.
+type pickedLangKey struct{}
+
+// callerLocalizer picks the caller's language as localizer does (?lang=, the
+// language picked earlier in the session, the user's setting, Accept-Language,
+// English) but only reads: fail uses it, and fail also runs where the session
+// is not loaded (after a panic, or when the session store fails) and must not
+// change the session anyway.
+func (s *Server) callerLocalizer(r *http.Request) *i18n.Localizer {
+	picked := r.URL.Query().Get("lang")
+	if casedesk.ValidateLocale("lang", picked) != nil {
+		picked, _ = r.Context().Value(pickedLangKey{}).(string)
+	}
+	locale := ""
+	if a := actorFrom(r); a != nil {
+		locale = a.Locale
+	}
+	return i18n.For(picked, locale, r.Header.Get("Accept-Language"))
+}
+
+// errorMessage is the message of err a person may see, in the caller's
+// language: the catalog's, when the error has a key; else the domain's English
+// message; for internal errors, a generic one without details.
+func (s *Server) errorMessage(r *http.Request, err error) string {
+	return localizedMessage(s.callerLocalizer(r), err)
+}
+
+// localizedMessage says err's message in loc's language, as errorMessage.
+func localizedMessage(loc *i18n.Localizer, err error) string {
+	if key, args := casedesk.ErrorKey(err); key != "" {
+		var data any
+		if args != nil {
+			data = args
+		}
+		if msg, ok := loc.Lookup(key, data); ok {
+			return msg
+		}
+	}
+	return casedesk.ErrorMessage(err)
+}
+
 // render writes page name in the caller's language. It renders into a buffer
 // first so that a template error becomes a clean 500, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data pageData) {

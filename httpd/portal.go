@@ -68,7 +68,7 @@ func (s *Server) portalFail(w http.ResponseWriter, r *http.Request, u *casedesk.
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, status, "portal_error", pageData{User: u, Error: key, Data: casedesk.ErrorMessage(err)})
+	s.render(w, r, status, "portal_error", pageData{User: u, Error: key, Data: s.errorMessage(r, err)})
 }
 
 // fieldErrorKeys names, per field of a refused form, the message that tells
@@ -95,15 +95,15 @@ var fieldErrorKeys = map[string]string{
 }
 
 // formError returns the message key for a refused form and the domain's
-// message, for details.
-func formError(err error) (key, detail string) {
+// message in the caller's language, for details.
+func (s *Server) formError(r *http.Request, err error) (key, detail string) {
 	if casedesk.ErrorCode(err) == casedesk.ECONFLICT && casedesk.ErrorField(err) == "email" {
 		return "portal.error.email_taken", ""
 	}
 	if k, ok := fieldErrorKeys[casedesk.ErrorField(err)]; ok {
-		return k, casedesk.ErrorMessage(err)
+		return k, s.errorMessage(r, err)
 	}
-	return "portal.error.invalid", casedesk.ErrorMessage(err)
+	return "portal.error.invalid", s.errorMessage(r, err)
 }
 
 // ---- registration -------------------------------------------------------
@@ -150,7 +150,7 @@ func (s *Server) handleRegisterForm(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		s.render(w, r, http.StatusCreated, "portal_register", pageData{Data: registerForm{Done: true, Email: f.Email}})
 	case code == casedesk.EINVALID || code == casedesk.ECONFLICT:
-		k, detail := formError(err)
+		k, detail := s.formError(r, err)
 		refuse(http.StatusBadRequest, k, detail)
 	default:
 		s.fail(w, r, err)
@@ -268,7 +268,7 @@ func (s *Server) handlePortalHome(w http.ResponseWriter, r *http.Request, a *cas
 			}
 		}
 	}
-	data.Refusal = s.refusal(ctx, a, u)
+	data.Refusal = s.refusal(r, a, u)
 	s.render(w, r, http.StatusOK, "portal_home", pageData{User: u, Data: data})
 }
 
@@ -349,13 +349,14 @@ func (s *Server) userNames(ctx context.Context, a *casedesk.Actor) map[int64]str
 type refusalView struct {
 	Community bool     // not a customer's user at all
 	Contacts  []string // the technical contacts who can
-	Detail    string   // the domain's message
+	Detail    string   // the domain's message, in the user's language
 }
 
 // refusal returns why the user may not open cases, or nil when they may. It
 // asks the same rule OpenCase applies, so that the form is not offered to
 // someone whose case would be refused.
-func (s *Server) refusal(ctx context.Context, a *casedesk.Actor, u *casedesk.User) *refusalView {
+func (s *Server) refusal(r *http.Request, a *casedesk.Actor, u *casedesk.User) *refusalView {
+	ctx := r.Context()
 	if a.OrgKind != casedesk.OrgCustomer {
 		return &refusalView{Community: true}
 	}
@@ -370,7 +371,7 @@ func (s *Server) refusal(ctx context.Context, a *casedesk.Actor, u *casedesk.Use
 	if casedesk.ErrorCode(err) != casedesk.EFORBIDDEN {
 		return nil
 	}
-	v := &refusalView{Detail: casedesk.ErrorMessage(err)}
+	v := &refusalView{Detail: s.errorMessage(r, err)}
 	for _, c := range contracts {
 		if c.Status != casedesk.ContractActive || c.Expired {
 			continue
@@ -587,7 +588,7 @@ func (s *Server) renderRefusal(w http.ResponseWriter, r *http.Request, u *casede
 }
 
 func (s *Server) handlePortalNewCase(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User) {
-	if v := s.refusal(r.Context(), a, u); v != nil {
+	if v := s.refusal(r, a, u); v != nil {
 		s.renderRefusal(w, r, u, v)
 		return
 	}
@@ -672,15 +673,15 @@ func (s *Server) handlePortalCreateCase(w http.ResponseWriter, r *http.Request, 
 	switch code := casedesk.ErrorCode(err); {
 	case err == nil:
 	case code == casedesk.EFORBIDDEN:
-		v := s.refusal(ctx, a, u)
+		v := s.refusal(r, a, u)
 		if v == nil {
 			v = &refusalView{}
 		}
-		v.Detail = casedesk.ErrorMessage(err)
+		v.Detail = s.errorMessage(r, err)
 		s.renderRefusal(w, r, u, v)
 		return
 	case code == casedesk.EINVALID:
-		key, detail := formError(err)
+		key, detail := s.formError(r, err)
 		s.renderNewCase(w, r, u, http.StatusBadRequest, f, key, detail)
 		return
 	default:
@@ -754,7 +755,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *casedesk.
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case"))
+		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case").WithKey("error.case.no_such", nil))
 		return
 	}
 	c, rep, err := s.DB.CaseSLA(ctx, a, id)
@@ -867,7 +868,7 @@ func (s *Server) thread(ctx context.Context, a *casedesk.Actor, events []*casede
 func (s *Server) handlePortalReply(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case"))
+		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case").WithKey("error.case.no_such", nil))
 		return
 	}
 	body := r.PostFormValue("body")
@@ -878,7 +879,7 @@ func (s *Server) handlePortalReply(w http.ResponseWriter, r *http.Request, a *ca
 func (s *Server) handlePortalStatus(w http.ResponseWriter, r *http.Request, a *casedesk.Actor, u *casedesk.User) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case"))
+		s.portalFail(w, r, u, casedesk.Errorf(casedesk.ENOTFOUND, "no such case").WithKey("error.case.no_such", nil))
 		return
 	}
 	rev, _ := strconv.Atoi(r.PostFormValue("rev"))
@@ -893,11 +894,11 @@ func (s *Server) afterCaseChange(w http.ResponseWriter, r *http.Request, a *case
 	case err == nil:
 		http.Redirect(w, r, fmt.Sprintf("/portal/cases/%d#thread", id), http.StatusSeeOther)
 	case code == casedesk.EINVALID:
-		key, detail := formError(err)
+		key, detail := s.formError(r, err)
 		d.Detail = detail
 		s.renderCase(w, r, a, u, http.StatusBadRequest, d, key)
 	case code == casedesk.ECONFLICT || code == casedesk.EPRECONDITION:
-		d.Detail = casedesk.ErrorMessage(err)
+		d.Detail = s.errorMessage(r, err)
 		s.renderCase(w, r, a, u, http.StatusConflict, d, "portal.error.conflict")
 	default:
 		s.portalFail(w, r, u, err)

@@ -97,6 +97,13 @@ func (l *Localizer) T(id string, data ...any) string {
 	return s
 }
 
+// Lookup translates id like T, and reports whether a catalog has it; callers
+// with a fallback of their own use it rather than show the id.
+func (l *Localizer) Lookup(id string, data any) (string, bool) {
+	s, err := l.l.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	return s, err == nil
+}
+
 // Has reports whether every catalog defines id.
 func Has(id string) bool {
 	for _, tag := range Languages {
