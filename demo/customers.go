@@ -188,7 +188,7 @@ func (w *world) addOrganisations(ctx context.Context) error {
 // contacts.
 func (w *world) addUsers(ctx context.Context) error {
 	for _, l := range Logins {
-		if _, err := w.user(ctx, &casedesk.User{OrgID: &w.orgs[l.Org].ID, Email: l.Email, Name: nameOf(l), Role: l.Role}); err != nil {
+		if _, err := w.user(ctx, &casedesk.User{OrgID: &w.orgs[l.Org].ID, Email: l.Email, Name: l.Name, Role: l.Role}); err != nil {
 			return err
 		}
 	}
@@ -267,9 +267,4 @@ func (w *world) addContracts(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// nameOf makes a display name from the role and organisation.
-func nameOf(l Login) string {
-	return fmt.Sprintf("%s (%s)", l.Role, l.Org)
 }

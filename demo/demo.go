@@ -22,21 +22,22 @@ const Password = "casedesk-demo"
 // Login is one demo account.
 type Login struct {
 	Email string
+	Name  string
 	Role  casedesk.Role
 	Org   string
 }
 
 // Logins lists the demo accounts, for the message printed after loading.
 var Logins = []Login{
-	{"admin@vendor.example", casedesk.RoleAdministrator, "Acme Software"},
-	{"manager@vendor.example", casedesk.RoleSupportManager, "Acme Software"},
-	{"engineer@vendor.example", casedesk.RoleSupportEngineer, "Acme Software"},
-	{"csm@vendor.example", casedesk.RoleCSM, "Acme Software"},
-	{"agent@partner.example", casedesk.RolePartnerAgent, "Northwind Partners"},
-	{"contact@globex.example", casedesk.RoleCustomerContact, "Globex Corporation"},
-	{"user@globex.example", casedesk.RoleCustomerUser, "Globex Corporation"},
-	{"contact@initech.example", casedesk.RoleCustomerContact, "Initech S.p.A."},
-	{"contact@umbrella.example", casedesk.RoleCustomerContact, "Umbrella Pty Ltd"},
+	{"admin@vendor.example", "Alessandra Conti", casedesk.RoleAdministrator, "Acme Software"},
+	{"manager@vendor.example", "Marco Ferri", casedesk.RoleSupportManager, "Acme Software"},
+	{"engineer@vendor.example", "Sam Rivera", casedesk.RoleSupportEngineer, "Acme Software"},
+	{"csm@vendor.example", "Claire Dubois", casedesk.RoleCSM, "Acme Software"},
+	{"agent@partner.example", "Lars Nilsson", casedesk.RolePartnerAgent, "Northwind Partners"},
+	{"contact@globex.example", "Hank Scorpio", casedesk.RoleCustomerContact, "Globex Corporation"},
+	{"user@globex.example", "Frank Grimes", casedesk.RoleCustomerUser, "Globex Corporation"},
+	{"contact@initech.example", "Giulia Bianchi", casedesk.RoleCustomerContact, "Initech S.p.A."},
+	{"contact@umbrella.example", "Oliver Hughes", casedesk.RoleCustomerContact, "Umbrella Pty Ltd"},
 }
 
 // Load fills db with the demo world unless it is already there, and reports
