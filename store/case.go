@@ -138,19 +138,24 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 		keep := *c.ContractID
 		contracts = slices.DeleteFunc(contracts, func(k *casedesk.Contract) bool { return k.ID != keep })
 	}
-	names := map[int64]string{}
-	for _, k := range contracts {
-		for _, id := range k.Contacts {
-			if u, err := db.user(ctx, id); err == nil {
-				names[id] = fmt.Sprintf("%s <%s>", u.Name, u.Email)
+	now := db.now()
+	facts := entitlement.Facts{
+		Submitter: contact, Staff: staff, Contracts: contracts, Product: product, Version: version,
+		Request: c.Details.Request, Now: now,
+	}
+	decision, err := entitlement.CanOpenCase(facts)
+	if casedesk.ErrorCode(err) == casedesk.EFORBIDDEN {
+		// Only a refusal names the contacts: look them up then, not for every case.
+		facts.ContactNames = map[int64]string{}
+		for _, k := range contracts {
+			for _, id := range k.Contacts {
+				if u, err := db.user(ctx, id); err == nil {
+					facts.ContactNames[id] = fmt.Sprintf("%s <%s>", u.Name, u.Email)
+				}
 			}
 		}
+		_, err = entitlement.CanOpenCase(facts)
 	}
-	now := db.now()
-	decision, err := entitlement.CanOpenCase(entitlement.Facts{
-		Submitter: contact, Staff: staff, Contracts: contracts, Product: product, Version: version,
-		Request: c.Details.Request, Now: now, ContactNames: names,
-	})
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,11 @@ type DB struct {
 	Now func() time.Time
 
 	localLock sync.Mutex // WithLock on SQLite
-	versions  versionCache
+	// writeMu queues this process's writers on SQLite, which has one writer
+	// at a time: waiting here is fair and prompt, where SQLite's busy handler
+	// sleeps in growing steps and makes long tails.
+	writeMu  sync.Mutex
+	versions versionCache
 }
 
 // Open connects to databaseURL, or, when it is empty, to the SQLite database
@@ -127,6 +131,10 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // inTx runs fn in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.dialect == sqliteDialect {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
 	sqlTx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
