@@ -209,7 +209,8 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	if err != nil {
 		return nil, err
 	}
-	return db.caseByID(ctx, c.ID)
+	// The case as stored: nothing in the row differs from c.
+	return &c, nil
 }
 
 func (tx *Tx) insertCase(ctx context.Context, c *casedesk.Case, state *sla.State, rank int) error {
@@ -226,6 +227,7 @@ func (tx *Tx) insertCase(ctx context.Context, c *casedesk.Case, state *sla.State
 	if sum.due != nil {
 		sortDue = *sum.due
 	}
+	c.SLA, c.DueAt, c.AtRisk, c.Breached = json.RawMessage(stateJSON), sum.due, sum.atRisk, sum.breached
 	return tx.queryRow(ctx, `INSERT INTO cases (org_id, contract_id, contact_id, product_id, version_id, subject, description, details,
 		impact, urgency, priority, language, status, assignee_id, queue, commitment, flags, plan_rank, sla, due_at, sort_due, is_open,
 		check_at, at_risk, breached, parent_id, merged_into, rev, created_at, updated_at)

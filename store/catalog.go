@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/calendar"
@@ -22,9 +23,42 @@ type versionKey struct {
 
 // versionCache keeps parsed plan and calendar versions: a version never
 // changes once written, so it can be cached for the life of the process.
+// Which version is the newest is kept for latestTTL only, because another
+// instance may add one; an edit in this process forgets it at once.
 type versionCache struct {
 	plans     sync.Map // versionKey → *plan.Plan
 	calendars sync.Map // versionKey → sla.Calendar
+	latest    sync.Map // "plan:" or "calendar:" + id → latestVersion
+}
+
+// latestTTL bounds how long another instance's edit of a plan or calendar
+// may go unseen here by new cases (running clocks keep their versions anyway).
+const latestTTL = 2 * time.Second
+
+type latestVersion struct {
+	version int
+	at      time.Time
+}
+
+// newest returns the newest version of table's id (plan_versions or
+// calendar_versions), from the short-lived cache or the database; 0 if none.
+func (db *DB) newest(ctx context.Context, q querier, kind, id string) (int, error) {
+	key := kind + ":" + id
+	if v, ok := db.versions.latest.Load(key); ok && time.Since(v.(latestVersion).at) < latestTTL {
+		return v.(latestVersion).version, nil
+	}
+	query := `SELECT max(version) FROM plan_versions WHERE plan_id = ?`
+	if kind == "calendar" {
+		query = `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`
+	}
+	var latest sql.NullInt64
+	if err := q.QueryRowContext(ctx, db.dialect.rebind(query), id).Scan(&latest); err != nil {
+		return 0, fmt.Errorf("find %s %s: %w", kind, id, err)
+	}
+	if latest.Valid {
+		db.versions.latest.Store(key, latestVersion{int(latest.Int64), time.Now()})
+	}
+	return int(latest.Int64), nil
 }
 
 // seedPlans stores the built-in catalog on first start, so that
@@ -69,14 +103,14 @@ func (db *DB) Plan(ctx context.Context, id string, v int) (*plan.Plan, error) {
 // the transaction's own connection and never waits for a second one.
 func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Plan, error) {
 	if v == 0 {
-		var latest sql.NullInt64
-		if err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT max(version) FROM plan_versions WHERE plan_id = ?`), id).Scan(&latest); err != nil {
-			return nil, fmt.Errorf("find plan %s: %w", id, err)
+		latest, err := db.newest(ctx, q, "plan", id)
+		if err != nil {
+			return nil, err
 		}
-		if !latest.Valid {
+		if latest == 0 {
 			return nil, casedesk.FieldErrorf("plan_id", "no plan %q in the catalog", id).WithKey("error.plan.unknown", map[string]any{"Plan": id})
 		}
-		v = int(latest.Int64)
+		v = latest
 	}
 	key := versionKey{id, v}
 	if p, ok := db.versions.plans.Load(key); ok {
@@ -138,6 +172,7 @@ func (db *DB) EditPlan(ctx context.Context, actor *casedesk.Actor, p plan.Plan) 
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	defer db.versions.latest.Delete("plan:" + p.ID)
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := tx.insertPlan(ctx, &p); err != nil {
 			return err
@@ -162,14 +197,14 @@ func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.
 		return c, nil
 	}
 	if v == 0 {
-		var latest sql.NullInt64
-		if err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`), id).Scan(&latest); err != nil {
-			return sla.Calendar{}, fmt.Errorf("find calendar %s: %w", id, err)
+		latest, err := db.newest(ctx, q, "calendar", id)
+		if err != nil {
+			return sla.Calendar{}, err
 		}
-		if !latest.Valid {
+		if latest == 0 {
 			return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no calendar %q: use americas, emea, apac, 24x7, 24x5 or define it", id).WithKey("error.calendar.unknown", map[string]any{"Calendar": id})
 		}
-		v = int(latest.Int64)
+		v = latest
 	}
 	key := versionKey{id, v}
 	if c, ok := db.versions.calendars.Load(key); ok {
@@ -213,6 +248,7 @@ func (db *DB) SaveCalendar(ctx context.Context, actor *casedesk.Actor, id string
 		return sla.Calendar{}, err
 	}
 	var v int
+	defer db.versions.latest.Delete("calendar:" + id)
 	err = db.inTx(ctx, func(tx *Tx) error {
 		var latest sql.NullInt64
 		if err := tx.queryRow(ctx, `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`, id).Scan(&latest); err != nil {
