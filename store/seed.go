@@ -122,6 +122,13 @@ func (db *DB) SeedCases(ctx context.Context, t SeedTemplate, n int, progress fun
 			progress(done)
 		}
 	}
+	// A bulk load leaves PostgreSQL's planner without statistics until
+	// autovacuum comes by; without them it misjudges full-text searches.
+	if db.dialect == postgresDialect {
+		if _, err := db.exec(ctx, `ANALYZE cases, case_events, case_search`); err != nil {
+			return fmt.Errorf("seed cases: analyze: %w", err)
+		}
+	}
 	return nil
 }
 
