@@ -77,12 +77,27 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	if db.dialect == postgresDialect {
 		// The words in each language's analysis, ORed into one query the
 		// GIN index serves; the newest searchCap matching entries the caller
-		// may see are ranked. With statistics, the planner walks the newest
-		// entries for a common word and the index for a rare one.
+		// may see are ranked. The planner cannot tell a common word from a
+		// rare one well enough to choose between walking the newest entries
+		// and using the index, so the choice is made here: if the newest
+		// recentWindow entries alone hold searchCap matches, the word is
+		// common and only they are searched; otherwise the index finds every
+		// match, which for such a word are few.
 		query := `(websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))`
+		recent := ` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - ` + strconv.Itoa(recentWindow)
+		var hits int
+		err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_search s`+scope+` WHERE s.tsv @@ `+query+` AND (s.public OR ?)`+recent+
+			` LIMIT `+strconv.Itoa(searchCap)+`) x`, q, q, q, all).Scan(&hits)
+		if err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		if hits < searchCap {
+			recent = ""
+		}
+		// "id + 0" keeps the planner on the full-text index for the match.
 		inner = `SELECT m.case_id, max(ts_rank(m.tsv, ` + query + `)) AS rank FROM (
-			SELECT s.case_id, s.tsv FROM case_search s` + scope + ` WHERE s.tsv @@ ` + query + ` AND (s.public OR ?)
-			ORDER BY s.id DESC LIMIT ` + strconv.Itoa(searchCap) + `) m GROUP BY m.case_id ORDER BY rank DESC, m.case_id DESC LIMIT ?`
+			SELECT s.case_id, s.tsv FROM case_search s` + scope + ` WHERE s.tsv @@ ` + query + ` AND (s.public OR ?)` + recent + `
+			ORDER BY s.id + 0 DESC LIMIT ` + strconv.Itoa(searchCap) + `) m GROUP BY m.case_id ORDER BY rank DESC, m.case_id DESC LIMIT ?`
 		args = []any{q, q, q, q, q, q, all, limit}
 	} else {
 		fq := ftsQuery(q)
@@ -126,6 +141,10 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 // relevance among recent cases matters more than ranking every case ever
 // written that mentions a common word.
 const searchCap = 200
+
+// recentWindow is how many of the newest full-text entries a PostgreSQL
+// search tries first; see SearchCases.
+const recentWindow = 20000
 
 // prefixed qualifies each column of a list with a table alias.
 func prefixed(alias, columns string) string {
