@@ -112,3 +112,24 @@ func TestWithKey_KeepsTheEnglishMessageAndLeavesTheOriginalAlone(t *testing.T) {
 		t.Errorf("ErrorKey(nil) = %q", key)
 	}
 }
+
+// wantFieldError checks err: nil when field is "", otherwise an EINVALID
+// error naming field.
+func wantFieldError(t *testing.T, err error, field string) {
+	t.Helper()
+	if field == "" {
+		if err != nil {
+			t.Fatalf("Validate() = %v, want nil", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("Validate() = nil, want an error naming %q", field)
+	}
+	if code := ErrorCode(err); code != EINVALID {
+		t.Errorf("ErrorCode = %q, want %q", code, EINVALID)
+	}
+	if got := ErrorField(err); got != field {
+		t.Errorf("ErrorField = %q, want %q (error: %v)", got, field, err)
+	}
+}

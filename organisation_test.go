@@ -34,22 +34,7 @@ func TestOrganisationValidate_NamesTheFieldAtFault(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.org.Validate()
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("Validate() = nil, want an error naming %q", tt.wantField)
-			}
-			if code := ErrorCode(err); code != EINVALID {
-				t.Errorf("ErrorCode = %q, want %q", code, EINVALID)
-			}
-			if got := ErrorField(err); got != tt.wantField {
-				t.Errorf("ErrorField = %q, want %q (error: %v)", got, tt.wantField, err)
-			}
+			wantFieldError(t, tt.org.Validate(), tt.wantField)
 		})
 	}
 }
