@@ -1,0 +1,2 @@
+-- Version 7 tunes SQLite's full-text index; PostgreSQL's needs nothing.
+SELECT 1;
