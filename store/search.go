@@ -83,11 +83,21 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		// recentWindow entries alone hold searchCap matches, the word is
 		// common and only they are searched; otherwise the index finds every
 		// match, which for such a word are few.
-		query := `(websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))`
+		// Parse the words once, in each language's analysis, into one
+		// tsquery: passed back as a value, it is parsed once per search, not
+		// per row, and the planner can judge its selectivity.
+		var tsq string
+		if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
+			return nil, fmt.Errorf("search cases: %w", err)
+		}
+		if tsq == "" {
+			return []*casedesk.Case{}, nil
+		}
+		query := `?::tsquery`
 		recent := ` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - ` + strconv.Itoa(recentWindow)
 		var hits int
 		err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_search s`+scope+` WHERE s.tsv @@ `+query+` AND (s.public OR ?)`+recent+
-			` LIMIT `+strconv.Itoa(searchCap)+`) x`, q, q, q, all).Scan(&hits)
+			` LIMIT `+strconv.Itoa(searchCap)+`) x`, tsq, all).Scan(&hits)
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
@@ -98,7 +108,7 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		inner = `SELECT m.case_id, max(ts_rank(m.tsv, ` + query + `)) AS rank FROM (
 			SELECT s.case_id, s.tsv FROM case_search s` + scope + ` WHERE s.tsv @@ ` + query + ` AND (s.public OR ?)` + recent + `
 			ORDER BY s.id + 0 DESC LIMIT ` + strconv.Itoa(searchCap) + `) m GROUP BY m.case_id ORDER BY rank DESC, m.case_id DESC LIMIT ?`
-		args = []any{q, q, q, q, q, q, all, limit}
+		args = []any{tsq, tsq, all, limit}
 	} else {
 		fq := ftsQuery(q)
 		if fq == "" {
