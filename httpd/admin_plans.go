@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/calendar"
@@ -13,20 +12,11 @@ import (
 	"github.com/casedesk/casedesk/priority"
 )
 
-// adminSpan is a target in hours and minutes of working time. It is never
-// shown in days, since a day of business time is ambiguous.
-type adminSpan struct{ H, M int }
-
-func newAdminSpan(d plan.Duration) *adminSpan {
-	m := int(time.Duration(d).Round(time.Minute) / time.Minute)
-	return &adminSpan{m / 60, m % 60}
-}
-
 // adminTarget is one priority's commitment as the plan list shows it.
 type adminTarget struct {
 	Level                                 string
 	Coverage                              string
-	FirstResponse, NextUpdate, Resolution *adminSpan // nil: no target
+	FirstResponse, NextUpdate, Resolution workTime // zero: no target
 }
 
 // adminPlanRow is a plan in the list.
@@ -43,14 +33,9 @@ func adminTargets(p *plan.Plan) []adminTarget {
 		if c == nil {
 			continue
 		}
-		t := adminTarget{Level: l.String(), Coverage: c.Coverage, FirstResponse: newAdminSpan(c.FirstResponse.Value)}
-		if c.NextUpdate != nil {
-			t.NextUpdate = newAdminSpan(c.NextUpdate.Value)
-		}
-		if c.Resolution != nil {
-			t.Resolution = newAdminSpan(c.Resolution.Value)
-		}
-		out = append(out, t)
+		first, next, resolution := c.Targets()
+		out = append(out, adminTarget{Level: l.String(), Coverage: c.Coverage,
+			FirstResponse: workTimeOf(first), NextUpdate: workTimeOf(next), Resolution: workTimeOf(resolution)})
 	}
 	return out
 }

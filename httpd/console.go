@@ -476,13 +476,7 @@ func (s *Server) consoleContractPanel(ctx context.Context, a *casedesk.Actor, na
 		row := consoleTarget{Priority: l.String()}
 		if cm, ok := p.Plan.Commitment(l, product.Line); ok {
 			row.Committed, row.Coverage = true, cm.Coverage
-			row.FirstResponse = time.Duration(cm.FirstResponse.Value)
-			if cm.NextUpdate != nil {
-				row.NextUpdate = time.Duration(cm.NextUpdate.Value)
-			}
-			if cm.Resolution != nil {
-				row.Resolution = time.Duration(cm.Resolution.Value)
-			}
+			row.FirstResponse, row.NextUpdate, row.Resolution = cm.Targets()
 		}
 		p.Targets = append(p.Targets, row)
 	}

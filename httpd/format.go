@@ -87,3 +87,16 @@ func userZone(u *casedesk.User) *time.Location {
 	}
 	return time.UTC
 }
+
+// workTime is a target in working time, written in hours and minutes and
+// never in days, because a day of business time is ambiguous (plan.Duration).
+// Templates show it with the "worktime" partial.
+type workTime struct{ H, M int }
+
+func workTimeOf(d time.Duration) workTime {
+	d = d.Round(time.Minute)
+	return workTime{H: int(d / time.Hour), M: int(d % time.Hour / time.Minute)}
+}
+
+// IsZero reports a target that is not set.
+func (w workTime) IsZero() bool { return w.H == 0 && w.M == 0 }

@@ -206,18 +206,6 @@ type targetRow struct {
 	Coverage                              calendarView
 }
 
-// workTime is a target in working time, written in hours and minutes and
-// never in days, because a day of business time is ambiguous (plan.Duration).
-type workTime struct{ H, M int }
-
-func workTimeOf(d time.Duration) workTime {
-	d = d.Round(time.Minute)
-	return workTime{H: int(d / time.Hour), M: int(d % time.Hour / time.Minute)}
-}
-
-// IsZero reports a target that is not set.
-func (w workTime) IsZero() bool { return w.H == 0 && w.M == 0 }
-
 // featureView is one entitlement: its document name and, for counts, how many.
 type featureView struct {
 	Name  string
@@ -295,13 +283,9 @@ func (s *Server) contractView(ctx context.Context, c *casedesk.Contract, names m
 			continue
 		}
 		def, _ := priority.Define(l, lang)
-		row := targetRow{Level: l.String(), Definition: def, FirstResponse: workTimeOf(time.Duration(cm.FirstResponse.Value)), Coverage: v.Calendar}
-		if cm.NextUpdate != nil {
-			row.NextUpdate = workTimeOf(time.Duration(cm.NextUpdate.Value))
-		}
-		if cm.Resolution != nil {
-			row.Resolution = workTimeOf(time.Duration(cm.Resolution.Value))
-		}
+		first, next, resolution := cm.Targets()
+		row := targetRow{Level: l.String(), Definition: def, Coverage: v.Calendar,
+			FirstResponse: workTimeOf(first), NextUpdate: workTimeOf(next), Resolution: workTimeOf(resolution)}
 		if cm.Coverage != plan.Business {
 			if cc, err := s.DB.Calendar(ctx, cm.Coverage, 0); err == nil {
 				row.Coverage = calendarOf(cc.CalendarRef)

@@ -6,6 +6,7 @@ package plan
 import (
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/casedesk/casedesk/priority"
 )
@@ -198,4 +199,17 @@ func (f Features) without(names []string) Features {
 // any product).
 func (p *Plan) FeaturesFor(productType string) Features {
 	return p.Features.without(p.ProductTypes[productType])
+}
+
+// Targets returns the commitment's targets as durations of working time;
+// zero for a target the plan does not set.
+func (c Commitment) Targets() (firstResponse, nextUpdate, resolution time.Duration) {
+	firstResponse = time.Duration(c.FirstResponse.Value)
+	if c.NextUpdate != nil {
+		nextUpdate = time.Duration(c.NextUpdate.Value)
+	}
+	if c.Resolution != nil {
+		resolution = time.Duration(c.Resolution.Value)
+	}
+	return firstResponse, nextUpdate, resolution
 }

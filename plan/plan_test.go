@@ -383,3 +383,19 @@ func TestDuration_String(t *testing.T) {
 		}
 	}
 }
+
+func TestCommitmentTargets_ZeroForTargetsNotSet(t *testing.T) {
+	p, _ := Builtin().Plan("zmanda-premium")
+	c, ok := p.Commitment(priority.P1, "")
+	if !ok {
+		t.Fatal("zmanda-premium promises nothing for P1")
+	}
+	first, _, _ := c.Targets()
+	if first != 15*time.Minute {
+		t.Errorf("first response = %s, want 15m", first)
+	}
+	c.NextUpdate, c.Resolution = nil, nil
+	if _, next, res := c.Targets(); next != 0 || res != 0 {
+		t.Errorf("unset targets = %s, %s, want zero", next, res)
+	}
+}
