@@ -315,14 +315,17 @@ func (db *DB) UpdateUser(ctx context.Context, actor *casedesk.Actor, id int64, u
 // ActorForUser builds the actor a logged-in user acts as. A disabled user,
 // or one whose address is not verified, is refused.
 func (db *DB) ActorForUser(ctx context.Context, userID int64) (*casedesk.Actor, error) {
-	u, err := db.user(ctx, userID)
-	if err != nil {
-		return nil, err
+	// One query for the user and its organisation's kind: every
+	// authenticated request asks this.
+	var orgKind sql.NullString
+	u, err := scanUser(scanPlus{db.queryRow(ctx, `SELECT `+prefixed("u.", userColumns)+`, o.kind
+		FROM users u LEFT JOIN organisations o ON o.id = u.org_id WHERE u.id = ?`, userID), []any{&orgKind}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", userID).WithKey("error.user.not_found", map[string]any{"ID": userID})
 	}
-	return db.actorFor(ctx, u)
-}
-
-func (db *DB) actorFor(ctx context.Context, u *casedesk.User) (*casedesk.Actor, error) {
+	if err != nil {
+		return nil, fmt.Errorf("find user %d: %w", userID, err)
+	}
 	if u.Disabled {
 		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "this account is disabled").WithKey("error.user.disabled", nil)
 	}
@@ -331,11 +334,7 @@ func (db *DB) actorFor(ctx context.Context, u *casedesk.User) (*casedesk.Actor, 
 	}
 	a := &casedesk.Actor{UserID: u.ID, Email: u.Email, Role: u.Role, Locale: u.Locale}
 	if u.OrgID != nil {
-		o, err := db.organisation(ctx, *u.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		a.OrgID, a.OrgKind = o.ID, o.Kind
+		a.OrgID, a.OrgKind = *u.OrgID, casedesk.OrgKind(orgKind.String)
 	}
 	return a, nil
 }
