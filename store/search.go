@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -64,87 +66,148 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	if err != nil {
 		return nil, err
 	}
-	// Rank and cut to the page inside the subquery, so that only the page's
-	// cases are read whole; tenants' rows are filtered before ranking.
-	var (
-		inner string
-		args  []any
-		scope string
-	)
+	// Tenants' entries are filtered before ranking: a search never ranks,
+	// nor counts, what the caller may not see.
+	var scope string
 	if !all {
 		scope = ` JOIN cases o ON o.id = s.case_id AND o.org_id IN (` + joinIDs(append([]int64{0}, orgs...)) + `)`
 	}
+	var hits []searchHit
 	if db.dialect == postgresDialect {
-		// The words in each language's analysis, ORed into one query the
-		// GIN index serves; the newest searchCap matching entries the caller
-		// may see are ranked. The planner cannot tell a common word from a
-		// rare one well enough to choose between walking the newest entries
-		// and using the index, so the choice is made here: if the newest
-		// recentWindow entries alone hold searchCap matches, the word is
-		// common and only they are searched; otherwise the index finds every
-		// match, which for such a word are few.
-		// Parse the words once, in each language's analysis, into one
-		// tsquery: passed back as a value, it is parsed once per search, not
-		// per row, and the planner can judge its selectivity.
-		var tsq string
-		if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		if tsq == "" {
-			return []*casedesk.Case{}, nil
-		}
-		query := `?::tsquery`
-		recent := ` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - ` + strconv.Itoa(recentWindow)
-		var hits int
-		err := db.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM case_search s`+scope+` WHERE s.tsv @@ `+query+` AND (s.public OR ?)`+recent+
-			` LIMIT `+strconv.Itoa(searchCap)+`) x`, tsq, all).Scan(&hits)
-		if err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
-		}
-		if hits < searchCap {
-			recent = ""
-		}
-		// "id + 0" keeps the planner on the full-text index for the match.
-		inner = `SELECT m.case_id, max(ts_rank(m.tsv, ` + query + `)) AS rank FROM (
-			SELECT s.case_id, s.tsv FROM case_search s` + scope + ` WHERE s.tsv @@ ` + query + ` AND (s.public OR ?)` + recent + `
-			ORDER BY s.id + 0 DESC LIMIT ` + strconv.Itoa(searchCap) + `) m GROUP BY m.case_id ORDER BY rank DESC, m.case_id DESC LIMIT ?`
-		args = []any{tsq, tsq, all, limit}
+		hits, err = db.searchPostgres(ctx, q, scope, all)
 	} else {
-		fq := ftsQuery(q)
-		if fq == "" {
-			return []*casedesk.Case{}, nil
-		}
-		// For staff, a common word matches a large share of every case ever
-		// written: rank only the newest searchCap matching entries. Tenants'
-		// entries are few, and are all ranked.
-		// bm25 must be computed over the full-text table alone; the tenant
-		// filter joins around it.
-		source := `SELECT case_id, bm25(case_search) AS r FROM case_search WHERE case_search MATCH ? AND (public OR ?)`
-		if all {
-			source += ` ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCap)
-		}
-		// MATERIALIZED keeps SQLite from folding the full-text query into
-		// the join, where bm25 cannot run.
-		inner = `WITH s AS MATERIALIZED (` + source + `) SELECT s.case_id, min(s.r) AS rank FROM s` + scope + ` GROUP BY s.case_id ORDER BY rank, s.case_id DESC LIMIT ?`
-		args = []any{fq, all, limit}
+		hits, err = db.searchSQLite(ctx, q, scope, all)
 	}
-	query := `SELECT ` + prefixed("c.", caseColumns) + ` FROM cases c JOIN (` + inner + `) m ON m.case_id = c.id ORDER BY m.rank` +
-		map[bool]string{true: " DESC", false: ""}[db.dialect == postgresDialect] + `, c.id DESC`
-	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search cases: %w", err)
+	}
+	ids := bestCases(hits, limit)
+	out := make([]*casedesk.Case, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.query(ctx, `SELECT `+caseColumns+` FROM cases WHERE id IN (`+joinIDs(ids)+`)`)
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
 	}
 	defer rows.Close()
-	out := []*casedesk.Case{}
+	byID := make(map[int64]*casedesk.Case, len(ids))
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
 		c.SLA = nil // results stay light, like a queue page
-		out = append(out, c)
+		byID[c.ID] = c
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search cases: %w", err)
+	}
+	for _, id := range ids {
+		if c := byID[id]; c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// searchHit is one matching full-text entry: its case and how well it
+// matches, higher being better.
+type searchHit struct {
+	caseID int64
+	score  float64
+}
+
+// bestCases ranks cases by their best matching entry, best first, the newer
+// case first among equals, and returns at most limit of them.
+func bestCases(hits []searchHit, limit int) []int64 {
+	best := make(map[int64]float64, len(hits))
+	for _, h := range hits {
+		if s, ok := best[h.caseID]; !ok || h.score > s {
+			best[h.caseID] = h.score
+		}
+	}
+	ids := make([]int64, 0, len(best))
+	for id := range best {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b int64) int {
+		if c := cmp.Compare(best[b], best[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(b, a)
+	})
+	return ids[:min(limit, len(ids))]
+}
+
+// searchPostgres finds the entries matching q with the GIN index over each
+// entry's analysed text. The words are parsed once, in each language's
+// analysis, into one tsquery, passed back as a value: parsed once per search,
+// not per row, and its selectivity visible to the planner.
+//
+// A word may be in a handful of entries or in a large share of all ever
+// written; only the newest searchCap matches are ranked. Walking the newest
+// recentWindow entries finds them soonest for a common word, and the planner,
+// which knows common words from rare ones, uses the index for a rare word;
+// only if the window holds fewer than searchCap matches does the index find
+// every match, newest first.
+func (db *DB) searchPostgres(ctx context.Context, q, scope string, all bool) ([]searchHit, error) {
+	var tsq string
+	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
+		return nil, err
+	}
+	if tsq == "" {
+		return nil, nil
+	}
+	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + scope + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
+	capped := strconv.Itoa(searchCap)
+	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
+		` ORDER BY s.id DESC LIMIT `+capped, 1, tsq, tsq, all)
+	if err != nil || len(hits) == searchCap {
+		return hits, err
+	}
+	// "id + 0" keeps the planner on the full-text index for the match.
+	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, 1, tsq, tsq, all)
+}
+
+// searchSQLite finds the entries matching q in the FTS5 index. For staff, a
+// common word matches a large share of every case ever written: only the
+// newest searchCap matching entries are ranked. Tenants' entries are few,
+// and are all ranked.
+func (db *DB) searchSQLite(ctx context.Context, q, scope string, all bool) ([]searchHit, error) {
+	fq := ftsQuery(q)
+	if fq == "" {
+		return nil, nil
+	}
+	// bm25 must be computed over the full-text table alone; the tenant
+	// filter joins around it. MATERIALIZED keeps SQLite from folding the
+	// full-text query into the join, where bm25 cannot run. bm25 is lower
+	// for a better match.
+	source := `SELECT case_id, bm25(case_search) AS r FROM case_search WHERE case_search MATCH ? AND (public OR ?)`
+	if all {
+		source += ` ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCap)
+	}
+	return db.searchHits(ctx, `WITH s AS MATERIALIZED (`+source+`) SELECT s.case_id, s.r FROM s`+scope, -1, fq, all)
+}
+
+// searchHits runs a query answering (case ID, score), the score multiplied
+// by sign so that higher is better.
+func (db *DB) searchHits(ctx context.Context, query string, sign float64, args ...any) ([]searchHit, error) {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []searchHit
+	for rows.Next() {
+		var h searchHit
+		if err := rows.Scan(&h.caseID, &h.score); err != nil {
+			return nil, err
+		}
+		h.score *= sign
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
 }
 
 // searchCap bounds how many matching entries, the newest, a search ranks:

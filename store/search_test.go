@@ -1,0 +1,101 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/casedesk/casedesk"
+)
+
+func TestBestCases_RanksCasesByTheirBestEntry(t *testing.T) {
+	tests := []struct {
+		name  string
+		hits  []searchHit
+		limit int
+		want  []int64
+	}{
+		{"none", nil, 10, []int64{}},
+		{"best score first", []searchHit{{1, 0.1}, {2, 0.9}, {3, 0.5}}, 10, []int64{2, 3, 1}},
+		{"a case counts its best entry once", []searchHit{{1, 0.2}, {2, 0.5}, {1, 0.7}, {1, 0.1}}, 10, []int64{1, 2}},
+		{"the newer case first among equals", []searchHit{{4, 0.5}, {9, 0.5}, {6, 0.5}}, 10, []int64{9, 6, 4}},
+		{"cut to the limit", []searchHit{{1, 0.1}, {2, 0.2}, {3, 0.3}}, 2, []int64{3, 2}},
+		{"scores below zero, as negated bm25 gives", []searchHit{{1, -3.2}, {2, -0.4}}, 10, []int64{2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := bestCases(tt.hits, tt.limit); !slices.Equal(got, tt.want) {
+				t.Fatalf("bestCases = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		p, k := deskFixture(t, db, f, "zmanda-premium")
+		// Every seeded case mentions herons: more entries than a search
+		// ranks, so only the newest are considered, and, matching alike,
+		// they come newest first.
+		text := func(i int) (string, string) {
+			return fmt.Sprintf("Seeded case %d", i), "The heron alarm fires at night"
+		}
+		const n = searchCap + 60
+		if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: 3}, n, nil); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		rows, err := db.query(ctx, `SELECT id FROM cases ORDER BY id DESC`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		found, err := db.SearchCases(ctx, f.admin, "heron", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, c := range found {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, ids[:100]) {
+			t.Fatalf("search for a common word found %v, want the newest 100 cases %v", got, ids[:100])
+		}
+
+		// A case that says it three times, in its subject too, ranks first.
+		open := func(subject, desc string) *casedesk.Case {
+			t.Helper()
+			c, err := db.OpenCase(ctx, f.otherUser, NewCase{Case: casedesk.Case{ProductID: p.ID, Subject: subject, Desc: desc, Impact: "low", Urgency: "low"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		strong := open("Heron alarm: heron sensor", "The heron sensor trips the alarm")
+		open("Night alarm", "It might be the heron")
+		found, err = db.SearchCases(ctx, f.otherUser, "heron", 5)
+		if err != nil || len(found) != 5 || found[0].ID != strong.ID {
+			t.Fatalf("search found %v (%v), want %d first", caseIDs(found), err, strong.ID)
+		}
+		found, err = db.SearchCases(ctx, f.otherUser, "heron sensor", 5)
+		if err != nil || len(found) != 1 || found[0].ID != strong.ID {
+			t.Fatalf("search for two words found %v (%v), want only %d", caseIDs(found), err, strong.ID)
+		}
+	})
+}
+
+func caseIDs(cs []*casedesk.Case) []int64 {
+	ids := make([]int64, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}
