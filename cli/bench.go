@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ type benchOptions struct {
 	duration time.Duration
 	requests int
 	keep     bool
+	profile  string
 }
 
 func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -53,6 +55,7 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs.DurationVar(&opt.duration, "duration", 10*time.Second, "how long to drive each operation")
 	fs.IntVar(&opt.requests, "requests", 0, "drive each operation this many times instead of for --duration")
 	fs.BoolVar(&opt.keep, "keep", false, "keep the benchmark's temporary data directory or PostgreSQL schema")
+	fs.StringVar(&opt.profile, "cpuprofile", "", "write a CPU profile of the measured phases (server and clients) to this file, for go tool pprof")
 	db.add(fs)
 	// The benchmark never writes into a desk's own data: by default it works
 	// in a temporary directory, or in a schema of its own on PostgreSQL.
@@ -74,6 +77,16 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return usageErrorf("requests", "must not be negative")
 	}
 
+	// The profile's file is created first: a bad path should not cost a seeding.
+	var profile *os.File
+	if opt.profile != "" {
+		f, err := os.Create(opt.profile)
+		if err != nil {
+			return usageErrorf("cpuprofile", "%v", err)
+		}
+		defer f.Close()
+		profile = f
+	}
 	cleanup, err := db.prepareBench(ctx, opt.keep, errOut)
 	if err != nil {
 		return err
@@ -113,7 +126,15 @@ func runBench(ctx context.Context, args []string, out, errOut io.Writer) error {
 
 	fmt.Fprintf(out, "casedesk bench: %s; %d cases seeded in %s (%.0f/s); %d clients, %s per operation\n\n",
 		db.where(), opt.cases, seeded.Round(10*time.Millisecond), float64(opt.cases)/max(seeded.Seconds(), 1e-9), opt.clients, opt.perOperation())
+	if profile != nil {
+		if err := pprof.StartCPUProfile(profile); err != nil {
+			return usageErrorf("cpuprofile", "%v", err)
+		}
+	}
 	rows := driveBench(ctx, srv.BaseURL, world, opt)
+	if profile != nil {
+		pprof.StopCPUProfile()
+	}
 	printBenchTable(out, rows)
 	for _, r := range rows {
 		if r.firstErr != "" {
