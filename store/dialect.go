@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 )
@@ -62,6 +63,17 @@ func (d *dialect) rebind(query string) string {
 		b.WriteByte(query[i])
 	}
 	return b.String()
+}
+
+// oneOf returns a condition that col holds one of ids, and its argument:
+// the list is one value, so that the statement's text, and with it the
+// prepared statement, is the same whatever the list.
+func (d *dialect) oneOf(col string, ids []int64) (string, any) {
+	if d == postgresDialect {
+		return col + " = ANY(?::bigint[])", ids
+	}
+	list, _ := json.Marshal(ids)
+	return col + " IN (SELECT value FROM json_each(?))", string(list)
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

@@ -70,12 +70,11 @@ func (db *DB) ListCases(ctx context.Context, actor *casedesk.Actor, f CaseFilter
 		if len(orgs) == 0 {
 			return &CasePage{Cases: []*casedesk.Case{}}, nil
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(orgs)), ",")
-		vals := make([]any, len(orgs))
-		for i, o := range orgs {
-			vals[i] = o
+		if len(orgs) == 1 {
+			add("org_id = ?", orgs[0])
+		} else {
+			add(db.dialect.oneOf("org_id", orgs))
 		}
-		add("org_id IN ("+marks+")", vals...)
 	}
 	if f.Open {
 		add("is_open = ?", true)

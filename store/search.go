@@ -68,15 +68,19 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	}
 	// Tenants' entries are filtered before ranking: a search never ranks,
 	// nor counts, what the caller may not see.
-	var scope string
+	var (
+		scope    string
+		scopeArg []any
+	)
 	if !all {
-		scope = ` JOIN cases o ON o.id = s.case_id AND o.org_id IN (` + joinIDs(append([]int64{0}, orgs...)) + `)`
+		cond, arg := db.dialect.oneOf("o.org_id", orgs)
+		scope, scopeArg = ` JOIN cases o ON o.id = s.case_id AND `+cond, []any{arg}
 	}
 	var hits []searchHit
 	if db.dialect == postgresDialect {
-		hits, err = db.searchPostgres(ctx, q, scope, all)
+		hits, err = db.searchPostgres(ctx, q, scope, scopeArg, all)
 	} else {
-		hits, err = db.searchSQLite(ctx, q, scope, all)
+		hits, err = db.searchSQLite(ctx, q, scope, scopeArg, all)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
@@ -86,7 +90,8 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.query(ctx, `SELECT `+caseColumns+` FROM cases WHERE id IN (`+joinIDs(ids)+`)`)
+	cond, arg := db.dialect.oneOf("id", ids)
+	rows, err := db.query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+cond, arg)
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
 	}
@@ -151,7 +156,7 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // which knows common words from rare ones, uses the index for a rare word;
 // only if the window holds fewer than searchCap matches does the index find
 // every match, newest first.
-func (db *DB) searchPostgres(ctx context.Context, q, scope string, all bool) ([]searchHit, error) {
+func (db *DB) searchPostgres(ctx context.Context, q, scope string, scopeArg []any, all bool) ([]searchHit, error) {
 	var tsq string
 	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
 		return nil, err
@@ -160,21 +165,22 @@ func (db *DB) searchPostgres(ctx context.Context, q, scope string, all bool) ([]
 		return nil, nil
 	}
 	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + scope + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
+	args := append(append([]any{tsq}, scopeArg...), tsq, all)
 	capped := strconv.Itoa(searchCap)
 	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
-		` ORDER BY s.id DESC LIMIT `+capped, 1, tsq, tsq, all)
+		` ORDER BY s.id DESC LIMIT `+capped, 1, args...)
 	if err != nil || len(hits) == searchCap {
 		return hits, err
 	}
 	// "id + 0" keeps the planner on the full-text index for the match.
-	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, 1, tsq, tsq, all)
+	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, 1, args...)
 }
 
 // searchSQLite finds the entries matching q in the FTS5 index. For staff, a
 // common word matches a large share of every case ever written: only the
 // newest searchCap matching entries are ranked. Tenants' entries are few,
 // and are all ranked.
-func (db *DB) searchSQLite(ctx context.Context, q, scope string, all bool) ([]searchHit, error) {
+func (db *DB) searchSQLite(ctx context.Context, q, scope string, scopeArg []any, all bool) ([]searchHit, error) {
 	fq := ftsQuery(q)
 	if fq == "" {
 		return nil, nil
@@ -187,7 +193,7 @@ func (db *DB) searchSQLite(ctx context.Context, q, scope string, all bool) ([]se
 	if all {
 		source += ` ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCap)
 	}
-	return db.searchHits(ctx, `WITH s AS MATERIALIZED (`+source+`) SELECT s.case_id, s.r FROM s`+scope, -1, fq, all)
+	return db.searchHits(ctx, `WITH s AS MATERIALIZED (`+source+`) SELECT s.case_id, s.r FROM s`+scope, -1, append([]any{fq, all}, scopeArg...)...)
 }
 
 // searchHits runs a query answering (case ID, score), the score multiplied
