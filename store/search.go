@@ -40,13 +40,22 @@ func (tx *Tx) indexText(ctx context.Context, caseID int64, lang, text string, pu
 }
 
 // ftsQuery turns what a person types into an FTS5 query: each word a quoted
-// prefix term, all required, so that no input is an FTS5 syntax error.
+// term, all required, so that no input is an FTS5 syntax error. A word
+// ending in * matches every word it begins.
 func ftsQuery(q string) string {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"*`
+	var terms []string
+	for _, field := range strings.Fields(q) {
+		prefix := strings.HasSuffix(field, "*")
+		words := strings.FieldsFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		for i, w := range words {
+			t := `"` + w + `"`
+			if prefix && i == len(words)-1 {
+				t += "*"
+			}
+			terms = append(terms, t)
+		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(terms, " ")
 }
 
 // SearchCases finds the cases the actor may see whose subject, description or

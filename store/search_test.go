@@ -89,6 +89,14 @@ func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
 		if err != nil || len(found) != 1 || found[0].ID != strong.ID {
 			t.Fatalf("search for two words found %v (%v), want only %d", caseIDs(found), err, strong.ID)
 		}
+		// Words match in other forms, not as the beginnings of longer words.
+		found, err = db.SearchCases(ctx, f.otherUser, "sensors", 5)
+		if err != nil || len(found) != 1 || found[0].ID != strong.ID {
+			t.Fatalf("search for a plural found %v (%v), want %d", caseIDs(found), err, strong.ID)
+		}
+		if found, err := db.SearchCases(ctx, f.otherUser, "sens", 5); err != nil || len(found) != 0 {
+			t.Fatalf("search for the start of a word found %v (%v), want nothing", caseIDs(found), err)
+		}
 	})
 }
 
@@ -98,4 +106,55 @@ func caseIDs(cs []*casedesk.Case) []int64 {
 		ids[i] = c.ID
 	}
 	return ids
+}
+
+func TestFTSQuery_QuotesEveryWord(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"checksum", `"checksum"`},
+		{"  tape   library ", `"tape" "library"`},
+		{"E0042", `"E0042"`},
+		{"back*", `"back"*`},
+		{"backup-job*", `"backup" "job"*`},
+		{`"quoted" AND NOT (x OR y)`, `"quoted" "AND" "NOT" "x" "OR" "y"`},
+		{"NEAR(a b)", `"NEAR" "a" "b"`},
+		{"* - ^ :", ``},
+		{"connessione perché", `"connessione" "perché"`},
+	}
+	for _, tt := range tests {
+		if got := ftsQuery(tt.in); got != tt.want {
+			t.Errorf("ftsQuery(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzFTSQuery_NeverASyntaxError runs whatever is typed against a real FTS5
+// index: it may find nothing, but it must never fail.
+func FuzzFTSQuery_NeverASyntaxError(f *testing.F) {
+	for _, seed := range []string{"checksum", "back*", `"a" OR b`, "NEAR(x y, 2)", "col:word", "^start", "a AND NOT b", "*", "e0042*x*"} {
+		f.Add(seed)
+	}
+	db, err := Open(ctx, "", f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx, nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		fq := ftsQuery(q)
+		if fq == "" {
+			return
+		}
+		rows, err := db.query(ctx, `SELECT case_id FROM case_search WHERE case_search MATCH ?`, fq)
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			rows.Close()
+		}
+		if err != nil {
+			t.Fatalf("ftsQuery(%q) = %s: %v", q, fq, err)
+		}
+	})
 }
