@@ -77,19 +77,16 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	}
 	// Tenants' entries are filtered before ranking: a search never ranks,
 	// nor counts, what the caller may not see.
-	var (
-		scope    string
-		scopeArg []any
-	)
+	var sc searchScope
 	if !all {
 		cond, arg := db.dialect.oneOf("o.org_id", orgs)
-		scope, scopeArg = ` JOIN cases o ON o.id = s.case_id AND `+cond, []any{arg}
+		sc = searchScope{cond: cond, args: []any{arg}}
 	}
 	var hits []searchHit
 	if db.dialect == postgresDialect {
-		hits, err = db.searchPostgres(ctx, q, scope, scopeArg, all)
+		hits, err = db.searchPostgres(ctx, q, sc, all)
 	} else {
-		hits, err = db.searchSQLite(ctx, q, scope, scopeArg, all)
+		hits, err = db.searchSQLite(ctx, q, sc, all)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
@@ -123,6 +120,23 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		}
 	}
 	return out, nil
+}
+
+// searchScope limits a search to a tenant's organisations: a condition on
+// the cases of the entries, aliased o, and its arguments. It is empty for
+// staff.
+type searchScope struct {
+	cond string
+	args []any
+}
+
+// join joins the full-text entries, the table named entries, to the cases in
+// scope, with the join operator op.
+func (sc searchScope) join(op, entries string) string {
+	if sc.cond == "" {
+		return ""
+	}
+	return " " + op + " cases o ON o.id = " + entries + ".case_id AND " + sc.cond
 }
 
 // searchHit is one matching full-text entry: its case and how well it
@@ -165,7 +179,7 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // which knows common words from rare ones, uses the index for a rare word;
 // only if the window holds fewer than searchCap matches does the index find
 // every match, newest first.
-func (db *DB) searchPostgres(ctx context.Context, q, scope string, scopeArg []any, all bool) ([]searchHit, error) {
+func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
 	var tsq string
 	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
 		return nil, err
@@ -173,8 +187,8 @@ func (db *DB) searchPostgres(ctx context.Context, q, scope string, scopeArg []an
 	if tsq == "" {
 		return nil, nil
 	}
-	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + scope + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
-	args := append(append([]any{tsq}, scopeArg...), tsq, all)
+	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + sc.join("JOIN", "s") + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
+	args := append(append([]any{tsq}, sc.args...), tsq, all)
 	capped := strconv.Itoa(searchCap)
 	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
 		` ORDER BY s.id DESC LIMIT `+capped, 1, args...)
@@ -185,24 +199,16 @@ func (db *DB) searchPostgres(ctx context.Context, q, scope string, scopeArg []an
 	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, 1, args...)
 }
 
-// searchSQLite finds the entries matching q in the FTS5 index. For staff, a
-// common word matches a large share of every case ever written: only the
-// newest searchCap matching entries are ranked. Tenants' entries are few,
-// and are all ranked.
-func (db *DB) searchSQLite(ctx context.Context, q, scope string, scopeArg []any, all bool) ([]searchHit, error) {
+// searchSQLite finds the newest searchCap entries matching q in the FTS5
+// index, ranked by bm25 (lower is better there). CROSS JOIN keeps the
+// full-text table the outer loop, walked newest first, which bm25 needs.
+func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
 	fq := ftsQuery(q)
 	if fq == "" {
 		return nil, nil
 	}
-	// bm25 must be computed over the full-text table alone; the tenant
-	// filter joins around it. MATERIALIZED keeps SQLite from folding the
-	// full-text query into the join, where bm25 cannot run. bm25 is lower
-	// for a better match.
-	source := `SELECT case_id, bm25(case_search) AS r FROM case_search WHERE case_search MATCH ? AND (public OR ?)`
-	if all {
-		source += ` ORDER BY rowid DESC LIMIT ` + strconv.Itoa(searchCap)
-	}
-	return db.searchHits(ctx, `WITH s AS MATERIALIZED (`+source+`) SELECT s.case_id, s.r FROM s`+scope, -1, append([]any{fq, all}, scopeArg...)...)
+	return db.searchHits(ctx, `SELECT case_search.case_id, bm25(case_search) FROM case_search`+sc.join("CROSS JOIN", "case_search")+
+		` WHERE case_search MATCH ? AND (case_search.public OR ?) ORDER BY case_search.rowid DESC LIMIT `+strconv.Itoa(searchCap), -1, append(sc.args, fq, all)...)
 }
 
 // searchHits runs a query answering (case ID, score), the score multiplied
