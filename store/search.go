@@ -9,6 +9,10 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/casedesk/casedesk"
 )
 
@@ -39,23 +43,99 @@ func (tx *Tx) indexText(ctx context.Context, caseID int64, lang, text string, pu
 	return nil
 }
 
-// ftsQuery turns what a person types into an FTS5 query: each word a quoted
-// term, all required, so that no input is an FTS5 syntax error. A word
-// ending in * matches every word it begins.
-func ftsQuery(q string) string {
-	var terms []string
+// searchWord is one word of a search, folded as the index folds words.
+type searchWord struct {
+	text   string
+	prefix bool // typed with a trailing *: matches every word it begins
+}
+
+// searchWords splits what a person types into words.
+func searchWords(q string) []searchWord {
+	var words []searchWord
 	for _, field := range strings.Fields(q) {
 		prefix := strings.HasSuffix(field, "*")
-		words := strings.FieldsFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		for i, w := range words {
-			t := `"` + w + `"`
-			if prefix && i == len(words)-1 {
-				t += "*"
-			}
-			terms = append(terms, t)
+		parts := tokens(field)
+		for i, w := range parts {
+			words = append(words, searchWord{text: w, prefix: prefix && i == len(parts)-1})
 		}
 	}
+	return words
+}
+
+// tokens splits text into lower-case words without diacritics, as SQLite's
+// unicode61 tokenizer does.
+func tokens(text string) []string {
+	folded, _, err := transform.String(foldDiacritics, text)
+	if err != nil {
+		folded = text
+	}
+	return strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+var foldDiacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// ftsQuery turns what a person types into an FTS5 query: each word a quoted
+// term, all required, so that no input is an FTS5 syntax error.
+func ftsQuery(q string) string {
+	var terms []string
+	for _, w := range searchWords(q) {
+		t := `"` + w.text + `"`
+		if w.prefix {
+			t += "*"
+		}
+		terms = append(terms, t)
+	}
 	return strings.Join(terms, " ")
+}
+
+// Okapi BM25's parameters: how fast repeated words stop counting, and how
+// much a long text is discounted.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// rankTexts scores how well each text matches the words: BM25's weighting
+// of each word's occurrences against the text's length relative to the
+// others', higher being better. It leaves out how rare each word is, which
+// SQLite learns only by reading every entry of a common word, and which
+// changes nothing when a single word is searched. A word matches a longer or
+// shorter form of itself by up to three letters, close to what the stemmer
+// matched.
+func rankTexts(texts []string, words []searchWord) []float64 {
+	toks := make([][]string, len(texts))
+	total := 0
+	for i, t := range texts {
+		toks[i] = tokens(t)
+		total += len(toks[i])
+	}
+	avg := max(float64(total)/float64(max(len(texts), 1)), 1)
+	scores := make([]float64, len(texts))
+	for i, ts := range toks {
+		lengthNorm := bm25K1 * (1 - bm25B + bm25B*float64(len(ts))/avg)
+		for _, w := range words {
+			tf := 0.0
+			for _, t := range ts {
+				if sameWord(t, w) {
+					tf++
+				}
+			}
+			scores[i] += tf * (bm25K1 + 1) / (tf + lengthNorm)
+		}
+	}
+	return scores
+}
+
+// sameWord reports whether the token is the word in another form.
+func sameWord(token string, w searchWord) bool {
+	short, long := w.text, token
+	if len(short) > len(long) {
+		if w.prefix {
+			return false
+		}
+		short, long = long, short
+	}
+	return strings.HasPrefix(long, short) && (w.prefix || len(long)-len(short) <= 3)
 }
 
 // SearchCases finds the cases the actor may see whose subject, description or
@@ -191,29 +271,53 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 	args := append(append([]any{tsq}, sc.args...), tsq, all)
 	capped := strconv.Itoa(searchCap)
 	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
-		` ORDER BY s.id DESC LIMIT `+capped, 1, args...)
+		` ORDER BY s.id DESC LIMIT `+capped, args...)
 	if err != nil || len(hits) == searchCap {
 		return hits, err
 	}
 	// "id + 0" keeps the planner on the full-text index for the match.
-	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, 1, args...)
+	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, args...)
 }
 
 // searchSQLite finds the newest searchCap entries matching q in the FTS5
-// index, ranked by bm25 (lower is better there). CROSS JOIN keeps the
-// full-text table the outer loop, walked newest first, which bm25 needs.
+// index, and ranks them with rankTexts. CROSS JOIN keeps the full-text table
+// the outer loop, walked newest first.
 func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
 	fq := ftsQuery(q)
 	if fq == "" {
 		return nil, nil
 	}
-	return db.searchHits(ctx, `SELECT case_search.case_id, bm25(case_search) FROM case_search`+sc.join("CROSS JOIN", "case_search")+
-		` WHERE case_search MATCH ? AND (case_search.public OR ?) ORDER BY case_search.rowid DESC LIMIT `+strconv.Itoa(searchCap), -1, append(sc.args, fq, all)...)
+	rows, err := db.query(ctx, `SELECT case_search.case_id, case_search.body FROM case_search`+sc.join("CROSS JOIN", "case_search")+
+		` WHERE case_search MATCH ? AND (case_search.public OR ?) ORDER BY case_search.rowid DESC LIMIT `+strconv.Itoa(searchCap), append(sc.args, fq, all)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var (
+		hits  []searchHit
+		texts []string
+	)
+	for rows.Next() {
+		var (
+			h    searchHit
+			body string
+		)
+		if err := rows.Scan(&h.caseID, &body); err != nil {
+			return nil, err
+		}
+		hits, texts = append(hits, h), append(texts, body)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, score := range rankTexts(texts, searchWords(q)) {
+		hits[i].score = score
+	}
+	return hits, nil
 }
 
-// searchHits runs a query answering (case ID, score), the score multiplied
-// by sign so that higher is better.
-func (db *DB) searchHits(ctx context.Context, query string, sign float64, args ...any) ([]searchHit, error) {
+// searchHits runs a query answering (case ID, score), higher being better.
+func (db *DB) searchHits(ctx context.Context, query string, args ...any) ([]searchHit, error) {
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -225,7 +329,6 @@ func (db *DB) searchHits(ctx context.Context, query string, sign float64, args .
 		if err := rows.Scan(&h.caseID, &h.score); err != nil {
 			return nil, err
 		}
-		h.score *= sign
 		hits = append(hits, h)
 	}
 	return hits, rows.Err()

@@ -112,13 +112,13 @@ func TestFTSQuery_QuotesEveryWord(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"checksum", `"checksum"`},
 		{"  tape   library ", `"tape" "library"`},
-		{"E0042", `"E0042"`},
+		{"E0042", `"e0042"`},
 		{"back*", `"back"*`},
 		{"backup-job*", `"backup" "job"*`},
-		{`"quoted" AND NOT (x OR y)`, `"quoted" "AND" "NOT" "x" "OR" "y"`},
-		{"NEAR(a b)", `"NEAR" "a" "b"`},
+		{`"quoted" AND NOT (x OR y)`, `"quoted" "and" "not" "x" "or" "y"`},
+		{"NEAR(a b)", `"near" "a" "b"`},
 		{"* - ^ :", ``},
-		{"connessione perché", `"connessione" "perché"`},
+		{"connessione perché", `"connessione" "perche"`},
 	}
 	for _, tt := range tests {
 		if got := ftsQuery(tt.in); got != tt.want {
@@ -157,4 +157,49 @@ func FuzzFTSQuery_NeverASyntaxError(f *testing.F) {
 			t.Fatalf("ftsQuery(%q) = %s: %v", q, fq, err)
 		}
 	})
+}
+
+func TestRankTexts_MoreAndDenserOccurrencesRankHigher(t *testing.T) {
+	tests := []struct {
+		name          string
+		query         string
+		better, worse string
+	}{
+		{"more occurrences", "tape", "tape drive: the tape jams", "the tape jams"},
+		{"same count in a shorter text", "tape", "tape jams", "the tape jams every night after the backup window closes"},
+		{"both words over one", "tape jams", "tape jams", "tape stalls"},
+		{"another form of the word", "sensors", "sensor fault", "alarm fault"},
+		{"diacritics folded", "perche", "perché si blocca", "si blocca"},
+		{"a prefix typed with *", "libr*", "library full", "shelf full"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := rankTexts([]string{tt.better, tt.worse}, searchWords(tt.query))
+			if !(s[0] > s[1]) {
+				t.Fatalf("scores %v: want %q above %q for %q", s, tt.better, tt.worse, tt.query)
+			}
+		})
+	}
+}
+
+func TestSameWord(t *testing.T) {
+	tests := []struct {
+		token, word string
+		prefix      bool
+		want        bool
+	}{
+		{"backup", "backup", false, true},
+		{"backups", "backup", false, true},
+		{"backup", "backups", false, true},
+		{"backpack", "back", false, false},
+		{"library", "lib", true, true},
+		{"lib", "library", true, false},
+		{"tape", "tapes", false, true},
+		{"catalog", "cat", false, false},
+	}
+	for _, tt := range tests {
+		if got := sameWord(tt.token, searchWord{tt.word, tt.prefix}); got != tt.want {
+			t.Errorf("sameWord(%q, %q, prefix %v) = %v, want %v", tt.token, tt.word, tt.prefix, got, tt.want)
+		}
+	}
 }
