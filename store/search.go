@@ -52,9 +52,10 @@ type searchWord struct {
 // searchWords splits what a person types into words.
 func searchWords(q string) []searchWord {
 	var words []searchWord
+	tk := newTokenizer()
 	for _, field := range strings.Fields(q) {
 		prefix := strings.HasSuffix(field, "*")
-		parts := tokens(field)
+		parts := tk.tokens(field)
 		for i, w := range parts {
 			words = append(words, searchWord{text: w, prefix: prefix && i == len(parts)-1})
 		}
@@ -62,17 +63,21 @@ func searchWords(q string) []searchWord {
 	return words
 }
 
-// tokens splits text into lower-case words without diacritics, as SQLite's
-// unicode61 tokenizer does.
-func tokens(text string) []string {
-	folded, _, err := transform.String(foldDiacritics, text)
+// tokenizer splits text into lower-case words without diacritics, as
+// SQLite's unicode61 tokenizer does. It keeps state: one per goroutine.
+type tokenizer struct{ fold transform.Transformer }
+
+func newTokenizer() tokenizer {
+	return tokenizer{transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)}
+}
+
+func (tk tokenizer) tokens(text string) []string {
+	folded, _, err := transform.String(tk.fold, text)
 	if err != nil {
 		folded = text
 	}
 	return strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
-
-var foldDiacritics = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
 // ftsQuery turns what a person types into an FTS5 query: each word a quoted
 // term, all required, so that no input is an FTS5 syntax error.
@@ -105,8 +110,9 @@ const (
 func rankTexts(texts []string, words []searchWord) []float64 {
 	toks := make([][]string, len(texts))
 	total := 0
+	tk := newTokenizer()
 	for i, t := range texts {
-		toks[i] = tokens(t)
+		toks[i] = tk.tokens(t)
 		total += len(toks[i])
 	}
 	avg := max(float64(total)/float64(max(len(texts), 1)), 1)

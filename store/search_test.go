@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/casedesk/casedesk"
@@ -202,4 +203,40 @@ func TestSameWord(t *testing.T) {
 			t.Errorf("sameWord(%q, %q, prefix %v) = %v, want %v", tt.token, tt.word, tt.prefix, got, tt.want)
 		}
 	}
+}
+
+// Searches run while cases are opened and answered, as on a busy desk: none
+// may fail.
+func TestSearch_WhileCasesAreWritten(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		p, k := deskFixture(t, db, f, "zmanda-premium")
+		text := func(i int) (string, string) { return fmt.Sprintf("Seeded case %d", i), "The heron alarm fires at night" }
+		if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: 5}, 500, nil); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 100)
+		for w := range 6 {
+			wg.Go(func() {
+				for i := range 40 {
+					var err error
+					if w < 2 {
+						_, err = db.OpenCase(ctx, f.otherUser, NewCase{Case: casedesk.Case{ProductID: p.ID, Subject: fmt.Sprintf("Heron %d/%d", w, i), Desc: "Night heron", Impact: "low", Urgency: "low"}})
+					} else {
+						_, err = db.SearchCases(ctx, []*casedesk.Actor{f.admin, f.otherUser}[w%2], []string{"heron", "night", "E0042", "alarm*"}[i%4], 20)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+	})
 }
