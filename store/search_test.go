@@ -211,7 +211,9 @@ func TestSearch_WhileCasesAreWritten(t *testing.T) {
 	eachStore(t, func(t *testing.T, db *DB) {
 		f := newFixture(t, db)
 		p, k := deskFixture(t, db, f, "zmanda-premium")
-		text := func(i int) (string, string) { return fmt.Sprintf("Seeded case %d", i), "The heron alarm fires at night" }
+		text := func(i int) (string, string) {
+			return fmt.Sprintf("Seeded case %d", i), "The heron alarm fires at night"
+		}
 		if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: 5}, 500, nil); err != nil {
 			t.Fatal(err)
 		}
