@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -72,11 +73,50 @@ func newTokenizer() tokenizer {
 }
 
 func (tk tokenizer) tokens(text string) []string {
-	folded, _, err := transform.String(tk.fold, text)
-	if err != nil {
-		folded = text
+	var out []string
+	tk.each(text, func(tok []byte) { out = append(out, string(tok)) })
+	return out
+}
+
+// each calls fn with each word of text, in order; fn must not keep tok.
+func (tk tokenizer) each(text string, fn func(tok []byte)) {
+	if !ascii(text) {
+		folded, _, err := transform.String(tk.fold, text)
+		if err != nil {
+			folded = text
+		}
+		for _, tok := range strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			fn([]byte(tok))
+		}
+		return
 	}
-	return strings.FieldsFunc(strings.ToLower(folded), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	// ASCII alone, most of what is written to a support desk: no Unicode
+	// normalisation, and words are lowered into one buffer.
+	buf := make([]byte, 0, 64)
+	for i := 0; i <= len(text); i++ {
+		var c byte
+		if i < len(text) {
+			c = text[i]
+		}
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			buf = append(buf, c)
+		case 'A' <= c && c <= 'Z':
+			buf = append(buf, c+'a'-'A')
+		case len(buf) > 0:
+			fn(buf)
+			buf = buf[:0]
+		}
+	}
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // ftsQuery turns what a person types into an FTS5 query: each word a quoted
@@ -108,24 +148,31 @@ const (
 // shorter form of itself by up to three letters, close to what the stemmer
 // matched.
 func rankTexts(texts []string, words []searchWord) []float64 {
-	toks := make([][]string, len(texts))
+	type counted struct {
+		length int
+		tf     []float64 // per word
+	}
+	counts := make([]counted, len(texts))
 	total := 0
 	tk := newTokenizer()
 	for i, t := range texts {
-		toks[i] = tk.tokens(t)
-		total += len(toks[i])
+		c := counted{tf: make([]float64, len(words))}
+		tk.each(t, func(tok []byte) {
+			c.length++
+			for j, w := range words {
+				if sameWord(tok, w) {
+					c.tf[j]++
+				}
+			}
+		})
+		counts[i] = c
+		total += c.length
 	}
 	avg := max(float64(total)/float64(max(len(texts), 1)), 1)
 	scores := make([]float64, len(texts))
-	for i, ts := range toks {
-		lengthNorm := bm25K1 * (1 - bm25B + bm25B*float64(len(ts))/avg)
-		for _, w := range words {
-			tf := 0.0
-			for _, t := range ts {
-				if sameWord(t, w) {
-					tf++
-				}
-			}
+	for i, c := range counts {
+		lengthNorm := bm25K1 * (1 - bm25B + bm25B*float64(c.length)/avg)
+		for _, tf := range c.tf {
 			scores[i] += tf * (bm25K1 + 1) / (tf + lengthNorm)
 		}
 	}
@@ -133,15 +180,11 @@ func rankTexts(texts []string, words []searchWord) []float64 {
 }
 
 // sameWord reports whether the token is the word in another form.
-func sameWord(token string, w searchWord) bool {
-	short, long := w.text, token
-	if len(short) > len(long) {
-		if w.prefix {
-			return false
-		}
-		short, long = long, short
+func sameWord(token []byte, w searchWord) bool {
+	if len(token) >= len(w.text) {
+		return string(token[:len(w.text)]) == w.text && (w.prefix || len(token)-len(w.text) <= 3)
 	}
-	return strings.HasPrefix(long, short) && (w.prefix || len(long)-len(short) <= 3)
+	return !w.prefix && w.text[:len(token)] == string(token) && len(w.text)-len(token) <= 3
 }
 
 // SearchCases finds the cases the actor may see whose subject, description or

@@ -199,7 +199,7 @@ func TestSameWord(t *testing.T) {
 		{"catalog", "cat", false, false},
 	}
 	for _, tt := range tests {
-		if got := sameWord(tt.token, searchWord{tt.word, tt.prefix}); got != tt.want {
+		if got := sameWord([]byte(tt.token), searchWord{tt.word, tt.prefix}); got != tt.want {
 			t.Errorf("sameWord(%q, %q, prefix %v) = %v, want %v", tt.token, tt.word, tt.prefix, got, tt.want)
 		}
 	}
@@ -241,4 +241,47 @@ func TestSearch_WhileCasesAreWritten(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+func TestTokens_ASCIIAndUnicodeAgree(t *testing.T) {
+	tk := newTokenizer()
+	for _, text := range []string{"", "Backup FAILS after upgrade (error E0042)!", "tape-library, 3 drives; x", "  ", "ABC", "a1b2 C3"} {
+		got := tk.tokens(text)
+		// The same text with a non-ASCII character appended takes the Unicode path.
+		want := tk.tokens(text + " é")
+		want = want[:len(want)-1]
+		if !slices.Equal(got, want) {
+			t.Errorf("tokens(%q) = %q, Unicode path gives %q", text, got, want)
+		}
+	}
+}
+
+func FuzzTokens_ASCIIAndUnicodeAgree(f *testing.F) {
+	for _, seed := range []string{"Backup FAILS", "E0042", "a-b_c", "x\ty\nZ"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !ascii(text) {
+			return
+		}
+		tk := newTokenizer()
+		got := tk.tokens(text)
+		want := tk.tokens(text + " é")
+		want = want[:len(want)-1]
+		if !slices.Equal(got, want) {
+			t.Fatalf("tokens(%q) = %q, Unicode path gives %q", text, got, want)
+		}
+	})
+}
+
+func BenchmarkRankTexts(b *testing.B) {
+	texts := make([]string, searchCap)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("Backup job %d fails after the upgrade (error E%04d)\\nFor %d days the backup job fails after the upgrade. The log shows error E%04d at step 3 of 20.", i, i, i%9, i)
+	}
+	words := searchWords("backup")
+	b.ReportAllocs()
+	for b.Loop() {
+		rankTexts(texts, words)
+	}
 }
