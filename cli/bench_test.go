@@ -21,7 +21,7 @@ func checkBenchTable(t *testing.T, stdout string) {
 				row = strings.Fields(strings.TrimPrefix(line, name))
 			}
 		}
-		if len(row) != 6 {
+		if len(row) != 7 {
 			t.Errorf("no row for %q in the table:\n%s", name, stdout)
 			continue
 		}
