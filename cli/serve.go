@@ -133,9 +133,7 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if *every < 100*time.Millisecond {
 		return usageErrorf("sla-interval", "must be at least 100ms")
 	}
-	go expireSessions(ctx, store, log)
-	go sweepSLA(ctx, store, *every, log)
-	go (&webhook.Deliverer{DB: store, Logger: log.With("component", "webhooks")}).Run(ctx, 5*time.Second)
+	startDuties(ctx, store, *every, log)
 	log.Info("casedesk is serving", "version", Version, "listen", l.Addr().String(), "base_url", *baseURL, "database", db.where())
 	fmt.Fprintf(out, "casedesk %s is ready at %s (%s)\n", Version, *baseURL, db.where())
 	if err := srv.Serve(ctx, l, *grace); err != nil {
@@ -143,6 +141,26 @@ func runServe(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	log.Info("casedesk stopped")
 	return nil
+}
+
+// startDuties starts what every serving instance does in the background
+// until ctx is done: expiring sessions, sweeping SLA clocks every slaEvery,
+// delivering webhooks and merging the search index.
+func startDuties(ctx context.Context, db *store.DB, slaEvery time.Duration, log *slog.Logger) {
+	go expireSessions(ctx, db, log)
+	go sweepSLA(ctx, db, slaEvery, log)
+	go (&webhook.Deliverer{DB: db, Logger: log.With("component", "webhooks")}).Run(ctx, 5*time.Second)
+	go mergeSearchIndex(ctx, db, log)
+}
+
+// mergeSearchIndex merges the search index's new segments every second, in
+// short steps that writers interleave with (store.MergeSearchIndex).
+func mergeSearchIndex(ctx context.Context, db *store.DB, log *slog.Logger) {
+	atEvery(ctx, time.Second, func() {
+		if _, err := db.MergeSearchIndex(ctx, 1000); err != nil && ctx.Err() == nil {
+			log.Error("merging the search index", "err", err)
+		}
+	})
 }
 
 // expireSessions deletes expired sessions every hour until ctx is done.

@@ -285,3 +285,41 @@ func BenchmarkRankTexts(b *testing.B) {
 		rankTexts(texts, words)
 	}
 }
+
+func TestMergeSearchIndex_MergesWhatWritesLeaveAndKeepsEveryMatch(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		p, _ := deskFixture(t, db, f, "zmanda-premium")
+		// Each case opened writes its own small segment, left unmerged.
+		var opened []int64
+		for i := range 40 {
+			c, err := db.OpenCase(ctx, f.otherUser, NewCase{Case: casedesk.Case{ProductID: p.ID, Subject: fmt.Sprintf("Kestrel %d", i), Desc: "The kestrel camera drops frames", Impact: "low", Urgency: "low"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			opened = append(opened, c.ID)
+		}
+		steps, err := db.MergeSearchIndex(ctx, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() == "sqlite" && steps == 0 {
+			t.Fatal("40 writes left nothing to merge")
+		}
+		if db.Dialect() == "postgres" && steps != 0 {
+			t.Fatalf("PostgreSQL merged %d steps: it has nothing to merge", steps)
+		}
+		if again, err := db.MergeSearchIndex(ctx, 1000); err != nil || again != 0 {
+			t.Fatalf("a second merge did %d steps (%v), want none", again, err)
+		}
+		found, err := db.SearchCases(ctx, f.otherUser, "kestrel", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := caseIDs(found)
+		slices.Sort(got)
+		if !slices.Equal(got, opened) {
+			t.Fatalf("after merging, search found %v, want %v", got, opened)
+		}
+	})
+}
