@@ -16,10 +16,9 @@ const mergeStepPages = 100
 // Every write to the index adds a small segment, and SQLite merges them
 // inside the writing transaction by default: on a large desk one such merge
 // rewrote megabytes of index while a customer waited seconds for a case to
-// open. Migration 10 leaves merging to this method, which `casedesk serve`
-// runs in the background; if nothing runs it, SQLite still merges a level in
-// the writing transaction once it holds 16 segments. PostgreSQL's index
-// needs none of this.
+// open. Since migration 10 the writers merge only the newest, smallest
+// segments; the larger merges are left to this method, which `casedesk
+// serve` runs every second. PostgreSQL's index needs none of this.
 func (db *DB) MergeSearchIndex(ctx context.Context, maxSteps int) (int, error) {
 	if db.dialect != sqliteDialect {
 		return 0, nil
