@@ -167,7 +167,14 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.on(ctx, nil, q).QueryRowContext(ctx, args...)
 }
 
+// exec runs a write outside any transaction. On SQLite it queues with the
+// transactions for writeMu rather than hold a connection while it waits for
+// the write lock. It must not be called inside inTx's function.
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if db.dialect == sqliteDialect {
+		db.writeMu.Lock()
+		defer db.writeMu.Unlock()
+	}
 	return db.on(ctx, nil, q).ExecContext(ctx, args...)
 }
 
@@ -207,7 +214,7 @@ func (db *DB) on(ctx context.Context, tx *sql.Tx, q string) statement {
 	if tx != nil {
 		run = tx
 	}
-	st := db.stmts.get(ctx, db, q)
+	st := db.stmts.get(ctx, db, q, tx != nil)
 	if st != nil && tx != nil {
 		st = tx.StmtContext(ctx, st)
 	}
@@ -229,9 +236,12 @@ type stmtCache struct {
 const maxCachedStmts = 1000
 
 // get returns q prepared, or nil if it cannot be cached or fails to prepare:
-// running it unprepared then reports the error as it would have. No lock is
-// held while preparing, which waits for a free connection.
-func (c *stmtCache) get(ctx context.Context, db *DB, q string) *sql.Stmt {
+// running it unprepared then reports the error as it would have. Preparing
+// takes a connection of its own. Inside a transaction, which may hold the
+// write lock that the connections in use wait for, that wait could end only
+// with their busy timeout: there a missing statement is prepared in the
+// background, and this call runs unprepared.
+func (c *stmtCache) get(ctx context.Context, db *DB, q string, inTx bool) *sql.Stmt {
 	if db.dialect != sqliteDialect {
 		return nil
 	}
@@ -242,6 +252,16 @@ func (c *stmtCache) get(ctx context.Context, db *DB, q string) *sql.Stmt {
 	if ok || full {
 		return st
 	}
+	if inTx {
+		go c.prepare(context.WithoutCancel(ctx), db, q)
+		return nil
+	}
+	return c.prepare(ctx, db, q)
+}
+
+// prepare prepares q and keeps it, unless the cache has it already or is
+// full; it returns the statement kept, or nil.
+func (c *stmtCache) prepare(ctx context.Context, db *DB, q string) *sql.Stmt {
 	st, err := db.sql.PrepareContext(ctx, q)
 	if err != nil {
 		return nil

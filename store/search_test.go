@@ -1,10 +1,12 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/casedesk/casedesk"
 )
@@ -320,6 +322,30 @@ func TestMergeSearchIndex_MergesWhatWritesLeaveAndKeepsEveryMatch(t *testing.T) 
 		slices.Sort(got)
 		if !slices.Equal(got, opened) {
 			t.Fatalf("after merging, search found %v, want %v", got, opened)
+		}
+	})
+}
+
+// A transaction runs a statement it has not run before even when every other
+// connection of the pool is taken, as by requests waiting for its lock.
+func TestTx_RunsANewStatementWithThePoolTaken(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		err := db.inTx(ctx, func(tx *Tx) error {
+			for range 3 { // SQLite's pool holds 4
+				conn, err := db.sql.Conn(ctx)
+				if err != nil {
+					return err
+				}
+				defer conn.Close()
+			}
+			waitCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			var name string
+			return tx.queryRow(waitCtx, `SELECT name /* a statement new to the cache */ FROM organisations WHERE id = ?`, f.other.ID).Scan(&name)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }
