@@ -66,21 +66,24 @@ func searchWords(q string) []searchWord {
 
 // tokenizer splits text into lower-case words without diacritics, as
 // SQLite's unicode61 tokenizer does. It keeps state: one per goroutine.
-type tokenizer struct{ fold transform.Transformer }
-
-func newTokenizer() tokenizer {
-	return tokenizer{transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)}
+type tokenizer struct {
+	fold transform.Transformer // made for the first text that is not ASCII
 }
 
-func (tk tokenizer) tokens(text string) []string {
+func newTokenizer() *tokenizer { return &tokenizer{} }
+
+func (tk *tokenizer) tokens(text string) []string {
 	var out []string
 	tk.each(text, func(tok []byte) { out = append(out, string(tok)) })
 	return out
 }
 
 // each calls fn with each word of text, in order; fn must not keep tok.
-func (tk tokenizer) each(text string, fn func(tok []byte)) {
+func (tk *tokenizer) each(text string, fn func(tok []byte)) {
 	if !ascii(text) {
+		if tk.fold == nil {
+			tk.fold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		}
 		folded, _, err := transform.String(tk.fold, text)
 		if err != nil {
 			folded = text
