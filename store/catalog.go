@@ -52,7 +52,7 @@ func (db *DB) newest(ctx context.Context, q querier, kind, id string) (int, erro
 		query = `SELECT max(version) FROM calendar_versions WHERE calendar_id = ?`
 	}
 	var latest sql.NullInt64
-	if err := q.QueryRowContext(ctx, db.dialect.rebind(query), id).Scan(&latest); err != nil {
+	if err := db.with(ctx, q, query).QueryRowContext(ctx, id).Scan(&latest); err != nil {
 		return 0, fmt.Errorf("find %s %s: %w", kind, id, err)
 	}
 	if latest.Valid {
@@ -117,7 +117,7 @@ func (db *DB) planIn(ctx context.Context, q querier, id string, v int) (*plan.Pl
 		return p.(*plan.Plan), nil
 	}
 	var doc string
-	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`), id, v).Scan(&doc)
+	err := db.with(ctx, q, `SELECT doc FROM plan_versions WHERE plan_id = ? AND version = ?`).QueryRowContext(ctx, id, v).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.FieldErrorf("plan_id", "no version %d of plan %q", v, id).WithKey("error.plan.no_version", map[string]any{"Version": v, "Plan": id})
 	}
@@ -211,7 +211,7 @@ func (db *DB) calendarIn(ctx context.Context, q querier, id string, v int) (sla.
 		return c.(sla.Calendar), nil
 	}
 	var spec string
-	err := q.QueryRowContext(ctx, db.dialect.rebind(`SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`), id, v).Scan(&spec)
+	err := db.with(ctx, q, `SELECT spec FROM calendar_versions WHERE calendar_id = ? AND version = ?`).QueryRowContext(ctx, id, v).Scan(&spec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sla.Calendar{}, casedesk.FieldErrorf("calendar_id", "no version %d of calendar %q", v, id).WithKey("error.calendar.no_version", map[string]any{"Version": v, "Calendar": id})
 	}

@@ -60,7 +60,7 @@ func contractTerm(c *casedesk.Contract, loc *time.Location) (start, end time.Tim
 
 // fill completes the derived fields of a contract: contacts, limit, expiry.
 func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
-	rows, err := q.QueryContext(ctx, db.dialect.rebind(`SELECT user_id FROM contract_contacts WHERE contract_id = ? ORDER BY added_at, user_id`), c.ID)
+	rows, err := db.with(ctx, q, `SELECT user_id FROM contract_contacts WHERE contract_id = ? ORDER BY added_at, user_id`).QueryContext(ctx, c.ID)
 	if err != nil {
 		return err
 	}

@@ -206,6 +206,17 @@ func (s statement) ExecContext(ctx context.Context, args ...any) (sql.Result, er
 	return s.q.ExecContext(ctx, s.query, args...)
 }
 
+// with readies query to run on q, the pool or a transaction, as on does.
+func (db *DB) with(ctx context.Context, q querier, query string) statement {
+	if tx, ok := q.(*sql.Tx); ok {
+		return db.on(ctx, tx, query)
+	}
+	if q == querier(db.sql) {
+		return db.on(ctx, nil, query)
+	}
+	return statement{query: db.dialect.rebind(query), q: q}
+}
+
 // on readies q for the dialect, to run in tx, or outside any transaction
 // when tx is nil: from the prepared statements on SQLite, as is otherwise.
 func (db *DB) on(ctx context.Context, tx *sql.Tx, q string) statement {
