@@ -124,9 +124,9 @@ func ascii(s string) bool {
 
 // ftsQuery turns what a person types into an FTS5 query: each word a quoted
 // term, all required, so that no input is an FTS5 syntax error.
-func ftsQuery(q string) string {
+func ftsQuery(words []searchWord) string {
 	var terms []string
-	for _, w := range searchWords(q) {
+	for _, w := range words {
 		t := `"` + w.text + `"`
 		if w.prefix {
 			t += "*"
@@ -335,7 +335,8 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 // index, and ranks them with rankTexts. CROSS JOIN keeps the full-text table
 // the outer loop, walked newest first.
 func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
-	fq := ftsQuery(q)
+	words := searchWords(q)
+	fq := ftsQuery(words)
 	if fq == "" {
 		return nil, nil
 	}
@@ -362,7 +363,7 @@ func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bo
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i, score := range rankTexts(texts, searchWords(q)) {
+	for i, score := range rankTexts(texts, words) {
 		hits[i].score = score
 	}
 	return hits, nil

@@ -124,7 +124,7 @@ func TestFTSQuery_QuotesEveryWord(t *testing.T) {
 		{"connessione perché", `"connessione" "perche"`},
 	}
 	for _, tt := range tests {
-		if got := ftsQuery(tt.in); got != tt.want {
+		if got := ftsQuery(searchWords(tt.in)); got != tt.want {
 			t.Errorf("ftsQuery(%q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
@@ -145,7 +145,7 @@ func FuzzFTSQuery_NeverASyntaxError(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		fq := ftsQuery(q)
+		fq := ftsQuery(searchWords(q))
 		if fq == "" {
 			return
 		}
