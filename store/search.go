@@ -122,7 +122,7 @@ func ascii(s string) bool {
 	return true
 }
 
-// ftsQuery turns what a person types into an FTS5 query: each word a quoted
+// ftsQuery turns the words a person typed into an FTS5 query: each a quoted
 // term, all required, so that no input is an FTS5 syntax error.
 func ftsQuery(words []searchWord) string {
 	var terms []string
