@@ -61,8 +61,12 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 	}
 	if d == sqliteDialect {
 		// SQLite has one writer; a small pool avoids lock contention while WAL
-		// lets readers proceed during a write.
+		// lets readers proceed during a write. Every connection is kept: a new
+		// one parses the whole schema and prepares its statements again, which
+		// under load, with database/sql's default of two idle connections, cost
+		// more than the queries themselves.
 		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
 	} else {
 		db.SetMaxOpenConns(20)
 		db.SetMaxIdleConns(20)
