@@ -25,10 +25,11 @@ type DB struct {
 	Now func() time.Time
 
 	localLock sync.Mutex // WithLock on SQLite
-	// writeMu queues this process's writers on SQLite, which has one writer
-	// at a time: waiting here is fair and prompt, where SQLite's busy handler
-	// sleeps in growing steps and makes long tails.
-	writeMu  sync.Mutex
+	// writer queues this process's writers on SQLite, which has one writer
+	// at a time, and commits them in batches: waiting here is fair and
+	// prompt, where SQLite's busy handler sleeps in growing steps and makes
+	// long tails.
+	writer   groupCommit
 	versions versionCache
 	stmts    stmtCache
 }
@@ -78,7 +79,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d.name, err)
 	}
-	return &DB{sql: db, dialect: d, Now: time.Now}, nil
+	return &DB{sql: db, dialect: d, Now: time.Now, writer: newGroupCommit()}, nil
 }
 
 // sqliteDSN sets the pragmas casedesk relies on: WAL so readers never block the
@@ -89,7 +90,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 // any index, whatever their zone.
 func sqliteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate" +
+		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=temp_store(2)&_txlock=immediate" +
 		"&_time_integer_format=unix_micro&_inttotime=true"
 }
 
@@ -128,33 +129,47 @@ type querier interface {
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+	// ctx, when set, runs every statement in place of the one passed: a
+	// batched transaction's statements must not be cancelled (see runBatch).
+	ctx context.Context
+}
+
+func (t *Tx) context(ctx context.Context) context.Context {
+	if t.ctx != nil {
+		return t.ctx
+	}
+	return ctx
 }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.context(ctx)
 	return t.db.on(ctx, t.tx, q).ExecContext(ctx, args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.context(ctx)
 	return t.db.on(ctx, t.tx, q).QueryContext(ctx, args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.context(ctx)
 	return t.db.on(ctx, t.tx, q).QueryRowContext(ctx, args...)
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil. On SQLite
+// the transaction is committed in a batch with others (see groupCommit); on
+// PostgreSQL, whose server groups concurrent commits itself, on its own.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if db.dialect == sqliteDialect {
-		db.writeMu.Lock()
-		defer db.writeMu.Unlock()
+		return db.inBatch(ctx, fn)
 	}
 	sqlTx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, db: db}
-	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+	// Rolls back when fn fails or panics; after a commit it does nothing.
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{tx: sqlTx, db: db}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -172,14 +187,18 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 }
 
 // exec runs a write outside any transaction. On SQLite it queues with the
-// transactions for writeMu rather than hold a connection while it waits for
-// the write lock. It must not be called inside inTx's function.
-func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if db.dialect == sqliteDialect {
-		db.writeMu.Lock()
-		defer db.writeMu.Unlock()
+// transactions for the write lock rather than hold a connection while it
+// waits, and commits in their batch. It must not be called inside inTx's
+// function.
+func (db *DB) exec(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
+	if db.dialect != sqliteDialect {
+		return db.on(ctx, nil, q).ExecContext(ctx, args...)
 	}
-	return db.on(ctx, nil, q).ExecContext(ctx, args...)
+	err = db.inBatch(ctx, func(tx *Tx) error {
+		res, err = tx.exec(ctx, q, args...)
+		return err
+	})
+	return res, err
 }
 
 // statement is a query ready to run, in a transaction or not.
