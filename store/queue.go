@@ -160,6 +160,12 @@ type scanPlus struct {
 
 func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra...)...) }
 
+// scanFunc is a row whose Scan calls it: a scanner of some columns can hand
+// its destinations to another's, so that one row is scanned by both.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
 func encodeCursor(c queueCursor) string {
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)

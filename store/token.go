@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -141,7 +142,21 @@ func (db *DB) ActorForToken(ctx context.Context, plain string) (*casedesk.Actor,
 	if !strings.HasPrefix(plain, tokenPrefix) {
 		return nil, denied
 	}
-	t, err := scanToken(db.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ?`, auth.HashToken(plain)))
+	// One query for the token, its user and the user's organisation's kind.
+	row := db.queryRow(ctx, `SELECT `+prefixed("t.", tokenColumns)+`, `+prefixed("u.", userColumns)+`, o.kind
+		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organisations o ON o.id = u.org_id
+		WHERE t.token_hash = ?`, auth.HashToken(plain))
+	var (
+		u       *casedesk.User
+		orgKind sql.NullString
+	)
+	t, err := scanToken(scanFunc(func(tokenDest ...any) error {
+		var err error
+		u, err = scanUser(scanFunc(func(userDest ...any) error {
+			return row.Scan(slices.Concat(tokenDest, userDest, []any{&orgKind})...)
+		}))
+		return err
+	}))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, denied
 	}
@@ -152,7 +167,7 @@ func (db *DB) ActorForToken(ctx context.Context, plain string) (*casedesk.Actor,
 	if t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) {
 		return nil, denied
 	}
-	a, err := db.ActorForUser(ctx, t.UserID)
+	a, err := actorOf(u, orgKind)
 	if err != nil {
 		return nil, err
 	}

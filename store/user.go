@@ -326,6 +326,12 @@ func (db *DB) ActorForUser(ctx context.Context, userID int64) (*casedesk.Actor, 
 	if err != nil {
 		return nil, fmt.Errorf("find user %d: %w", userID, err)
 	}
+	return actorOf(u, orgKind)
+}
+
+// actorOf is the actor for u, whose organisation is of orgKind; disabled and
+// unverified users are refused.
+func actorOf(u *casedesk.User, orgKind sql.NullString) (*casedesk.Actor, error) {
 	if u.Disabled {
 		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "this account is disabled").WithKey("error.user.disabled", nil)
 	}
