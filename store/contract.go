@@ -76,6 +76,13 @@ func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	db.fillTerms(ctx, q, c)
+	return nil
+}
+
+// fillTerms sets what a contract's plan and calendar say of it: its contact
+// limit and whether it has expired.
+func (db *DB) fillTerms(ctx context.Context, q querier, c *casedesk.Contract) {
 	if p, err := db.planIn(ctx, q, c.PlanID, 0); err == nil {
 		c.ContactLimit = p.TechnicalContacts.Value
 	}
@@ -85,7 +92,6 @@ func (db *DB) fill(ctx context.Context, q querier, c *casedesk.Contract) error {
 	}
 	_, end := contractTerm(c, loc)
 	c.Expired = !db.now().Before(end)
-	return nil
 }
 
 // CreateContract stores a contract for a customer organisation.
@@ -161,24 +167,37 @@ func (db *DB) ListContracts(ctx context.Context, actor *casedesk.Actor, orgID in
 }
 
 func (db *DB) contractsOf(ctx context.Context, orgID int64) ([]*casedesk.Contract, error) {
-	rows, err := db.query(ctx, `SELECT `+contractColumns+` FROM contracts WHERE org_id = ? ORDER BY id DESC`, orgID)
+	// One query for the contracts and their contacts, a row per contact:
+	// every new case asks this.
+	rows, err := db.query(ctx, `SELECT `+prefixed("k.", contractColumns)+`, cc.user_id FROM contracts k
+		LEFT JOIN contract_contacts cc ON cc.contract_id = k.id
+		WHERE k.org_id = ? ORDER BY k.id DESC, cc.added_at, cc.user_id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("list contracts: %w", err)
 	}
+	defer rows.Close()
 	var out []*casedesk.Contract
 	for rows.Next() {
-		c, err := scanContract(rows)
+		var contact sql.NullInt64
+		c, err := scanContract(scanPlus{rows, []any{&contact}})
 		if err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("list contracts: %w", err)
 		}
-		out = append(out, c)
-	}
-	rows.Close()
-	for _, c := range out {
-		if err := db.fill(ctx, db.sql, c); err != nil {
-			return nil, err
+		if len(out) == 0 || out[len(out)-1].ID != c.ID {
+			c.Contacts = []int64{}
+			out = append(out, c)
 		}
+		if contact.Valid {
+			last := out[len(out)-1]
+			last.Contacts = append(last.Contacts, contact.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list contracts: %w", err)
+	}
+	rows.Close() // before the plans and calendars are read, on connections of their own
+	for _, c := range out {
+		db.fillTerms(ctx, db.sql, c)
 	}
 	return out, nil
 }
