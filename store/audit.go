@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/casedesk/casedesk"
 )
@@ -12,24 +13,31 @@ import (
 // record appends an audit entry inside tx, so that a change and its record
 // commit or roll back together. changes is marshalled to JSON.
 func (tx *Tx) record(ctx context.Context, actor *casedesk.Actor, orgID *int64, entity string, entityID int64, action string, changes any) error {
+	r, err := auditRow(actor, orgID, entity, entityID, action, changes, tx.db.now())
+	if err == nil {
+		err = tx.insert(ctx, r)
+	}
+	if err != nil {
+		return fmt.Errorf("audit %s %d: %w", entity, entityID, err)
+	}
+	return nil
+}
+
+// auditRow is an audit entry; changes is marshalled to JSON.
+func auditRow(actor *casedesk.Actor, orgID *int64, entity string, entityID int64, action string, changes any, at time.Time) (newRow, error) {
 	var body []byte
 	if changes != nil {
 		var err error
 		if body, err = json.Marshal(changes); err != nil {
-			return fmt.Errorf("audit %s %d: %w", entity, entityID, err)
+			return newRow{}, err
 		}
 	}
 	var actorID *int64
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
-	_, err := tx.exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_email, org_id, entity, entity_id, action, changes)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		tx.db.now(), actorID, actor.Email, orgID, entity, entityID, action, string(body))
-	if err != nil {
-		return fmt.Errorf("audit %s %d: %w", entity, entityID, err)
-	}
-	return nil
+	return newRow{table: "audit_log", cols: "at, actor_id, actor_email, org_id, entity, entity_id, action, changes", vals: "?, ?, ?, ?, ?, ?, ?, ?",
+		args: []any{at, actorID, actor.Email, orgID, entity, entityID, action, string(body)}}, nil
 }
 
 // change is one field's before and after, as recorded in the audit log.

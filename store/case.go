@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/entitlement"
@@ -100,26 +101,30 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	// Who the case is for: a customer opens it for their own organisation;
 	// staff name the contact.
 	staff := actor.IsStaff()
-	if !staff {
+	var contact *casedesk.User
+	switch {
+	case !staff:
 		if actor.OrgKind != casedesk.OrgCustomer {
 			return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "only customers' users and vendor staff open cases; community questions go to the forums").WithKey("error.case.open_forbidden", nil)
 		}
-		c.OrgID, c.ContactID = actor.OrgID, actor.UserID
-	} else if c.ContactID == 0 {
+		// The actor, checked when it was authenticated, is the contact.
+		contact = &casedesk.User{ID: actor.UserID, OrgID: &actor.OrgID, Email: actor.Email, Role: actor.Role, Locale: actor.Locale}
+	case c.ContactID == 0:
 		return nil, casedesk.FieldErrorf("contact_id", "name the customer's contact the case is for").WithKey("error.case.contact_missing", nil)
-	}
-	contact, err := db.user(ctx, c.ContactID)
-	if err != nil || contact.OrgID == nil {
-		return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID).WithKey("error.case.contact_not_customer", map[string]any{"ID": c.ContactID})
-	}
-	if staff {
+	default:
 		// Staff name the contact: it must be a customer's, not a partner's or staff's.
-		if o, err := db.organisation(ctx, *contact.OrgID); err != nil || o.Kind != casedesk.OrgCustomer {
+		u, err := db.user(ctx, c.ContactID)
+		if err == nil && u.OrgID != nil {
+			if o, oerr := db.organisation(ctx, *u.OrgID); oerr == nil && o.Kind == casedesk.OrgCustomer {
+				contact = u
+			}
+		}
+		if contact == nil {
 			return nil, casedesk.FieldErrorf("contact_id", "user %d is not a customer's user", c.ContactID).WithKey("error.case.contact_not_customer", map[string]any{"ID": c.ContactID})
 		}
 	}
-	c.OrgID = *contact.OrgID
-	product, err := db.Product(ctx, c.ProductID)
+	c.OrgID, c.ContactID = *contact.OrgID, contact.ID
+	product, err := db.product(ctx, c.ProductID) // its versions are not needed: c names one
 	if err != nil {
 		return nil, casedesk.FieldErrorf("product_id", "no product %d", c.ProductID).WithKey("error.product.no_such", map[string]any{"ID": c.ProductID})
 	}
@@ -181,42 +186,90 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 	if terms.Plan != nil {
 		rank = terms.Plan.Features.PriorityHandlingRank
 	}
-	err = db.inTx(ctx, func(tx *Tx) error {
-		if err := tx.insertCase(ctx, &c, state, rank); err != nil {
-			return err
-		}
-		if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventCreated, true, c.Desc, map[string]any{
-			"priority": c.Priority, "impact": c.Impact, "urgency": c.Urgency, "flags": c.Flags, "reasons": c.Reasons,
-		}); err != nil {
-			return err
-		}
-		if override != nil {
-			if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventPriority, true, override.Reason, override); err != nil {
-				return err
-			}
-		}
-		if err := tx.countCase(ctx, c.OrgID, "", c.Status); err != nil {
-			return err
-		}
-		if err := tx.indexText(ctx, c.ID, c.Language, c.Subject+"\n"+c.Desc, true); err != nil {
-			return err
-		}
-		if err := tx.caseHook(ctx, "case.created", &c); err != nil {
-			return err
-		}
-		return tx.record(ctx, actor, &c.OrgID, "case", c.ID, "create", map[string]any{"subject": c.Subject, "priority": c.Priority, "flags": c.Flags})
-	})
-	if err != nil {
+	if err := db.insertNewCase(ctx, actor, &c, state, rank, override); err != nil {
 		return nil, err
 	}
 	// The case as stored: nothing in the row differs from c.
 	return &c, nil
 }
 
-func (tx *Tx) insertCase(ctx context.Context, c *casedesk.Case, state *sla.State, rank int) error {
+// newCaseRows are the rows that go with a new case: its first events, its
+// count, its search entry, its webhook and its audit entry. c.ID may be
+// newCaseID, for insertAtOnce.
+func newCaseRows(d *dialect, actor *casedesk.Actor, c *casedesk.Case, override *priority.Override, now time.Time) ([]newRow, error) {
+	created, err := eventRow(actor, c.ID, casedesk.EventCreated, true, c.Desc, map[string]any{
+		"priority": c.Priority, "impact": c.Impact, "urgency": c.Urgency, "flags": c.Flags, "reasons": c.Reasons,
+	}, now)
+	if err != nil {
+		return nil, err
+	}
+	rows := []newRow{created}
+	if override != nil {
+		ev, err := eventRow(actor, c.ID, casedesk.EventPriority, true, override.Reason, override, now)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, ev)
+	}
+	hook, err := caseHookRow("case.created", c, now)
+	if err != nil {
+		return nil, err
+	}
+	audit, err := auditRow(actor, &c.OrgID, "case", c.ID, "create", map[string]any{"subject": c.Subject, "priority": c.Priority, "flags": c.Flags}, now)
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, countRow(c.OrgID, c.Status), searchRow(d, c.ID, c.Language, c.Subject+"\n"+c.Desc, true), hook, audit), nil
+}
+
+// insertNewCase stores a new case and the rows that go with it, and sets
+// c.ID. On PostgreSQL that is one statement, sent and committed in one
+// round trip; on SQLite, where a statement costs no round trip, one insert
+// after the other in a transaction.
+func (db *DB) insertNewCase(ctx context.Context, actor *casedesk.Actor, c *casedesk.Case, state *sla.State, rank int, override *priority.Override) error {
+	now := db.now()
+	if db.dialect == postgresDialect {
+		head, err := caseRow(c, state, rank)
+		if err != nil {
+			return err
+		}
+		c.ID = newCaseID
+		rows, err := newCaseRows(db.dialect, actor, c, override, now)
+		if err != nil {
+			return err
+		}
+		q, args := insertAtOnce(head, rows)
+		if err := db.queryRow(ctx, q, args...).Scan(&c.ID); err != nil {
+			return fmt.Errorf("create case: %w", err)
+		}
+		return nil
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		head, err := caseRow(c, state, rank)
+		if err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, head.insertSQL()+` RETURNING id`, head.args...).Scan(&c.ID); err != nil {
+			return fmt.Errorf("create case: %w", err)
+		}
+		rows, err := newCaseRows(db.dialect, actor, c, override, now)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := tx.insert(ctx, r); err != nil {
+				return fmt.Errorf("case %d: %w", c.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// caseRow is a new case's row. It sets the case's SLA fields from state.
+func caseRow(c *casedesk.Case, state *sla.State, rank int) (newRow, error) {
 	stateJSON, err := marshalState(state)
 	if err != nil {
-		return err
+		return newRow{}, err
 	}
 	details, _ := json.Marshal(struct {
 		casedesk.CaseDetails
@@ -228,23 +281,39 @@ func (tx *Tx) insertCase(ctx context.Context, c *casedesk.Case, state *sla.State
 		sortDue = *sum.due
 	}
 	c.SLA, c.DueAt, c.AtRisk, c.Breached = json.RawMessage(stateJSON), sum.due, sum.atRisk, sum.breached
-	return tx.queryRow(ctx, `INSERT INTO cases (org_id, contract_id, contact_id, product_id, version_id, subject, description, details,
+	return newRow{
+		table: "cases",
+		cols: `org_id, contract_id, contact_id, product_id, version_id, subject, description, details,
 		impact, urgency, priority, language, status, assignee_id, queue, commitment, flags, plan_rank, sla, due_at, sort_due, is_open,
-		check_at, at_risk, breached, parent_id, merged_into, rev, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		c.OrgID, c.ContractID, c.ContactID, c.ProductID, c.VersionID, c.Subject, c.Desc, string(details),
-		c.Impact, c.Urgency, c.Priority, c.Language, c.Status, c.AssigneeID, c.Queue, c.Commitment, joinList(c.Flags), -rank,
-		stateJSON, sum.due, sortDue, c.Status.IsOpen(), sum.check, sum.atRisk, sum.breached, c.ParentID, c.MergedInto,
-		c.Rev, c.CreatedAt, c.UpdatedAt).Scan(&c.ID)
+		check_at, at_risk, breached, parent_id, merged_into, rev, created_at, updated_at`,
+		vals: `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
+		args: []any{c.OrgID, c.ContractID, c.ContactID, c.ProductID, c.VersionID, c.Subject, c.Desc, string(details),
+			c.Impact, c.Urgency, c.Priority, c.Language, c.Status, c.AssigneeID, c.Queue, c.Commitment, joinList(c.Flags), -rank,
+			stateJSON, sum.due, sortDue, c.Status.IsOpen(), sum.check, sum.atRisk, sum.breached, c.ParentID, c.MergedInto,
+			c.Rev, c.CreatedAt, c.UpdatedAt},
+	}, nil
 }
 
 // addEvent appends to a case's thread and history.
 func (tx *Tx) addEvent(ctx context.Context, actor *casedesk.Actor, caseID int64, kind string, public bool, body string, data any) (int64, error) {
+	r, err := eventRow(actor, caseID, kind, public, body, data, tx.db.now())
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := tx.queryRow(ctx, r.insertSQL()+` RETURNING id`, r.args...).Scan(&id); err != nil {
+		return 0, fmt.Errorf("case %d: add %s: %w", caseID, kind, err)
+	}
+	return id, nil
+}
+
+// eventRow is an event of a case's thread; data is marshalled to JSON.
+func eventRow(actor *casedesk.Actor, caseID int64, kind string, public bool, body string, data any, at time.Time) (newRow, error) {
 	var raw string
 	if data != nil {
 		b, err := json.Marshal(data)
 		if err != nil {
-			return 0, err
+			return newRow{}, err
 		}
 		raw = string(b)
 	}
@@ -252,13 +321,8 @@ func (tx *Tx) addEvent(ctx context.Context, actor *casedesk.Actor, caseID int64,
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
-	var id int64
-	err := tx.queryRow(ctx, `INSERT INTO case_events (case_id, at, actor_id, kind, public, body, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		caseID, tx.db.now(), actorID, kind, public, body, raw).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("case %d: add %s: %w", caseID, kind, err)
-	}
-	return id, nil
+	return newRow{table: "case_events", cols: "case_id, at, actor_id, kind, public, body, data", vals: "?, ?, ?, ?, ?, ?, ?",
+		args: []any{caseID, at, actorID, kind, public, body, raw}}, nil
 }
 
 // countCase keeps case_counts right as a case enters status to (from "" for
@@ -272,11 +336,16 @@ func (tx *Tx) countCase(ctx context.Context, orgID int64, from, to casedesk.Case
 			return fmt.Errorf("count cases: %w", err)
 		}
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO case_counts (org_id, status, n) VALUES (?, ?, 1)
-		ON CONFLICT (org_id, status) DO UPDATE SET n = case_counts.n + 1`, orgID, to); err != nil {
+	if err := tx.insert(ctx, countRow(orgID, to)); err != nil {
 		return fmt.Errorf("count cases: %w", err)
 	}
 	return nil
+}
+
+// countRow counts one more case of the organisation in status.
+func countRow(orgID int64, status casedesk.CaseStatus) newRow {
+	return newRow{table: "case_counts", cols: "org_id, status, n", vals: "?, ?, 1", args: []any{orgID, status},
+		tail: " ON CONFLICT (org_id, status) DO UPDATE SET n = case_counts.n + 1"}
 }
 
 // caseByID loads a case with no authorisation check.
@@ -344,7 +413,21 @@ func (db *DB) CaseEvents(ctx context.Context, actor *casedesk.Actor, caseID int6
 
 // caseHook queues a case event for webhooks, in the same transaction.
 func (tx *Tx) caseHook(ctx context.Context, event string, c *casedesk.Case) error {
-	return tx.enqueue(ctx, "webhook", event, "", map[string]any{"event": event, "case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "priority": c.Priority})
+	r, err := caseHookRow(event, c, tx.db.now())
+	if err != nil {
+		return err
+	}
+	return tx.insert(ctx, r)
+}
+
+// caseHookRow is a case event's message to webhooks. For a case still to be
+// inserted (newCaseID, on PostgreSQL) the message takes its id in SQL.
+func caseHookRow(event string, c *casedesk.Case, now time.Time) (newRow, error) {
+	r, err := outboxRow("webhook", event, "", map[string]any{"event": event, "case_id": c.ID, "org_id": c.OrgID, "status": c.Status, "priority": c.Priority}, now)
+	if err == nil && c.ID == newCaseID {
+		r.vals = "?, ?, ?, jsonb_set(?::jsonb, '{case_id}', to_jsonb(" + newCaseIDSQL + "))::text, ?, ?"
+	}
+	return r, err
 }
 
 // CaseSLA answers "when is this due, and why" for a case: every clock with

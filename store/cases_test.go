@@ -991,3 +991,78 @@ func TestCaseCounts_FollowStatusChanges(t *testing.T) {
 		check(f.partnerAgent, counts{casedesk.StatusNew: 1})
 	})
 }
+
+func TestOpenCase_StoresEverythingThatGoesWithTheCase(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		p, _ := deskFixture(t, db, f, "zmanda-premium")
+		var ids []int64
+		for i, override := range []string{"", "P1"} {
+			in := NewCase{Case: casedesk.Case{ProductID: p.ID, Subject: fmt.Sprintf("Quokka restore %d", i), Desc: "The catalog is gone",
+				Impact: "low", Urgency: "low"}, Priority: override, OverrideReason: "the auditors come tomorrow"}
+			c, err := db.OpenCase(ctx, f.otherUser, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+			want := []string{casedesk.EventCreated}
+			if override != "" {
+				want = append(want, casedesk.EventPriority)
+			}
+			if got := eventKinds(events(t, db, f.otherUser, c.ID)); !slices.Equal(got, want) {
+				t.Fatalf("case %d: events %v, want %v", c.ID, got, want)
+			}
+			stored, err := db.FindCase(ctx, f.otherUser, c.ID)
+			if err != nil || stored.Subject != in.Case.Subject || stored.Priority != c.Priority || stored.Rev != 1 {
+				t.Fatalf("case %d as stored: %v %+v", c.ID, err, stored)
+			}
+		}
+		if ids[0] <= 0 || ids[1] <= ids[0] {
+			t.Fatalf("case ids %v", ids)
+		}
+		counts, err := db.CaseCounts(ctx, f.otherUser)
+		if err != nil || counts[casedesk.StatusNew] != 2 {
+			t.Fatalf("counts %v (%v), want 2 new", counts, err)
+		}
+		found, err := db.SearchCases(ctx, f.otherUser, "quokka", 10)
+		if err != nil || len(found) != 2 {
+			t.Fatalf("search found %d (%v), want both cases", len(found), err)
+		}
+		msgs, err := db.PendingOutbox(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hooked []int64
+		for _, m := range msgs {
+			var p struct {
+				Event  string `json:"event"`
+				CaseID int64  `json:"case_id"`
+				OrgID  int64  `json:"org_id"`
+			}
+			if m.Kind != "webhook" || json.Unmarshal(m.Payload, &p) != nil || p.Event != "case.created" {
+				continue
+			}
+			if p.OrgID != f.other.ID {
+				t.Fatalf("webhook message %s: organisation %d, want %d", m.Payload, p.OrgID, f.other.ID)
+			}
+			hooked = append(hooked, p.CaseID)
+		}
+		if !slices.Equal(hooked, ids) {
+			t.Fatalf("case.created messages for cases %v, want %v", hooked, ids)
+		}
+		audit, err := db.ListAudit(ctx, f.admin, casedesk.AuditFilter{Entity: "case"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var audited []int64
+		for _, e := range audit {
+			if e.Action == "create" && e.ActorID != nil && *e.ActorID == f.otherUser.UserID {
+				audited = append(audited, e.EntityID)
+			}
+		}
+		slices.Sort(audited)
+		if !slices.Equal(audited, ids) {
+			t.Fatalf("audited creations of cases %v, want %v", audited, ids)
+		}
+	})
+}

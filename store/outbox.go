@@ -24,16 +24,24 @@ type OutboxMessage struct {
 
 // enqueue adds a message to the outbox inside tx.
 func (tx *Tx) enqueue(ctx context.Context, kind, recipient, locale string, payload any) error {
-	body, err := json.Marshal(payload)
+	r, err := outboxRow(kind, recipient, locale, payload, tx.db.now())
 	if err != nil {
-		return fmt.Errorf("outbox %s: %w", kind, err)
+		return err
 	}
-	now := tx.db.now()
-	if _, err := tx.exec(ctx, `INSERT INTO outbox (kind, recipient, locale, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		kind, recipient, locale, string(body), now, now); err != nil {
+	if err := tx.insert(ctx, r); err != nil {
 		return fmt.Errorf("outbox %s: %w", kind, err)
 	}
 	return nil
+}
+
+// outboxRow is a message for the outbox; payload is marshalled to JSON.
+func outboxRow(kind, recipient, locale string, payload any, now time.Time) (newRow, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return newRow{}, fmt.Errorf("outbox %s: %w", kind, err)
+	}
+	return newRow{table: "outbox", cols: "kind, recipient, locale, payload, created_at, next_attempt_at", vals: "?, ?, ?, ?, ?, ?",
+		args: []any{kind, recipient, locale, string(body), now, now}}, nil
 }
 
 // PendingOutbox returns messages not yet sent, oldest first.

@@ -58,14 +58,9 @@ func (db *DB) AddVersion(ctx context.Context, actor *casedesk.Actor, v *casedesk
 // Product returns a product with its versions. Products are public: the
 // end-of-life list is for everyone.
 func (db *DB) Product(ctx context.Context, id int64) (*casedesk.Product, error) {
-	var p casedesk.Product
-	err := db.queryRow(ctx, `SELECT id, name, line, type, created_at FROM products WHERE id = ?`, id).
-		Scan(&p.ID, &p.Name, &p.Line, &p.Type, &p.CreatedAt)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "product %d not found", id).WithKey("error.product.not_found", map[string]any{"ID": id})
-	}
+	p, err := db.product(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("find product %d: %w", id, err)
+		return nil, err
 	}
 	rows, err := db.query(ctx, `SELECT id, product_id, name, released_on, end_of_life FROM product_versions WHERE product_id = ? ORDER BY id`, id)
 	if err != nil {
@@ -80,7 +75,21 @@ func (db *DB) Product(ctx context.Context, id int64) (*casedesk.Product, error) 
 		}
 		p.Versions = append(p.Versions, &v)
 	}
-	return &p, rows.Err()
+	return p, rows.Err()
+}
+
+// product finds a product without its versions.
+func (db *DB) product(ctx context.Context, id int64) (*casedesk.Product, error) {
+	var p casedesk.Product
+	err := db.queryRow(ctx, `SELECT id, name, line, type, created_at FROM products WHERE id = ?`, id).
+		Scan(&p.ID, &p.Name, &p.Line, &p.Type, &p.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "product %d not found", id).WithKey("error.product.not_found", map[string]any{"ID": id})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find product %d: %w", id, err)
+	}
+	return &p, nil
 }
 
 // ListProducts returns every product, by name, without versions.

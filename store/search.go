@@ -31,17 +31,19 @@ func searchConfig(lang string) string {
 
 // indexText makes text findable under the case; internal notes only by staff.
 func (tx *Tx) indexText(ctx context.Context, caseID int64, lang, text string, public bool) error {
-	var err error
-	if tx.db.dialect == postgresDialect {
-		_, err = tx.exec(ctx, `INSERT INTO case_search (case_id, config, public, tsv) VALUES (?, ?::regconfig, ?, to_tsvector(?::regconfig, ?))`,
-			caseID, searchConfig(lang), public, searchConfig(lang), text)
-	} else {
-		_, err = tx.exec(ctx, `INSERT INTO case_search (body, case_id, public) VALUES (?, ?, ?)`, text, caseID, public)
-	}
-	if err != nil {
+	if err := tx.insert(ctx, searchRow(tx.db.dialect, caseID, lang, text, public)); err != nil {
 		return fmt.Errorf("index case %d: %w", caseID, err)
 	}
 	return nil
+}
+
+// searchRow is text of a case for the full-text index.
+func searchRow(d *dialect, caseID int64, lang, text string, public bool) newRow {
+	if d == postgresDialect {
+		return newRow{table: "case_search", cols: "case_id, config, public, tsv", vals: "?, ?::regconfig, ?, to_tsvector(?::regconfig, ?)",
+			args: []any{caseID, searchConfig(lang), public, searchConfig(lang), text}}
+	}
+	return newRow{table: "case_search", cols: "case_id, body, public", vals: "?, ?, ?", args: []any{caseID, text, public}}
 }
 
 // searchWord is one word of a search, folded as the index folds words.
