@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -308,11 +310,12 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // not per row, and its selectivity visible to the planner.
 //
 // A word may be in a handful of entries or in a large share of all ever
-// written; only the newest searchCap matches are ranked. Walking the newest
-// recentWindow entries finds them soonest for a common word, and the planner,
-// which knows common words from rare ones, uses the index for a rare word;
-// only if the window holds fewer than searchCap matches does the index find
-// every match, newest first.
+// written; only the newest searchCap matches are ranked. For a rare word one
+// query asking for any searchCap+1 matches finds them all, from the index.
+// For a common word, walking the newest recentWindow entries finds the newest
+// soonest; only if the window holds fewer than searchCap matches does the
+// index find every match, newest first. Which words are common is learnt from
+// the searches themselves (commonWords).
 func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
 	var tsq string
 	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
@@ -323,14 +326,58 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 	}
 	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + sc.join("JOIN", "s") + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
 	args := append(append([]any{tsq}, sc.args...), tsq, all)
+	key := fmt.Sprint(tsq, sc.args)
+	if !db.common.has(key) {
+		hits, err := db.searchHits(ctx, match+` LIMIT `+strconv.Itoa(searchCap+1), args...)
+		if err != nil || len(hits) <= searchCap {
+			return hits, err
+		}
+		db.common.set(key, true)
+	}
 	capped := strconv.Itoa(searchCap)
 	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
 		` ORDER BY s.id DESC LIMIT `+capped, args...)
 	if err != nil || len(hits) == searchCap {
 		return hits, err
 	}
+	// Fewer in the window than thought: the next search of it asks first.
+	db.common.set(key, false)
 	// "id + 0" keeps the planner on the full-text index for the match.
 	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, args...)
+}
+
+// commonWords remembers which searches found more than searchCap matches,
+// so that their next search need not ask for any matches first, a query
+// that costs a common word as much as the search itself. A search found to
+// be rare again is forgotten. It holds at most maxCommonWords searches, and
+// each for commonWordsTTL.
+type commonWords struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+const (
+	maxCommonWords = 10000
+	commonWordsTTL = 10 * time.Minute
+)
+
+func (w *commonWords) has(key string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return time.Now().Before(w.until[key])
+}
+
+func (w *commonWords) set(key string, common bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !common {
+		delete(w.until, key)
+		return
+	}
+	if w.until == nil || len(w.until) >= maxCommonWords {
+		w.until = map[string]time.Time{}
+	}
+	w.until[key] = time.Now().Add(commonWordsTTL)
 }
 
 // searchSQLite finds the newest searchCap entries matching q in the FTS5

@@ -61,16 +61,15 @@ func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
 			ids = append(ids, id)
 		}
 		rows.Close()
-		found, err := db.SearchCases(ctx, f.admin, "heron", 100)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []int64
-		for _, c := range found {
-			got = append(got, c.ID)
-		}
-		if !slices.Equal(got, ids[:100]) {
-			t.Fatalf("search for a common word found %v, want the newest 100 cases %v", got, ids[:100])
+		// Twice: PostgreSQL's second search of a word it found common asks differently.
+		for range 2 {
+			found, err := db.SearchCases(ctx, f.admin, "heron", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := caseIDs(found); !slices.Equal(got, ids[:100]) {
+				t.Fatalf("search for a common word found %v, want the newest 100 cases %v", got, ids[:100])
+			}
 		}
 
 		// A case that says it three times, in its subject too, ranks first.
@@ -84,7 +83,7 @@ func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
 		}
 		strong := open("Heron alarm: heron sensor", "The heron sensor trips the alarm")
 		open("Night alarm", "It might be the heron")
-		found, err = db.SearchCases(ctx, f.otherUser, "heron", 5)
+		found, err := db.SearchCases(ctx, f.otherUser, "heron", 5)
 		if err != nil || len(found) != 5 || found[0].ID != strong.ID {
 			t.Fatalf("search found %v (%v), want %d first", caseIDs(found), err, strong.ID)
 		}
@@ -339,4 +338,30 @@ func TestTx_RunsANewStatementWithThePoolTaken(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestCommonWords_RememberedForAWhileForgottenWhenRare(t *testing.T) {
+	var w commonWords
+	if w.has("heron") {
+		t.Fatal("a word never searched is common")
+	}
+	w.set("heron", true)
+	if !w.has("heron") || w.has("egret") {
+		t.Fatal("the common word is not remembered, or another is")
+	}
+	w.set("heron", false)
+	if w.has("heron") {
+		t.Fatal("a word found rare again is still common")
+	}
+	w.set("heron", true)
+	w.until["heron"] = time.Now().Add(-time.Second)
+	if w.has("heron") {
+		t.Fatal("a word is common past its time")
+	}
+	for i := range maxCommonWords + 1 {
+		w.set(fmt.Sprint("word", i), true)
+	}
+	if len(w.until) > maxCommonWords {
+		t.Fatalf("%d words remembered, more than %d", len(w.until), maxCommonWords)
+	}
 }
