@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -323,6 +324,13 @@ func (s *Server) handleListCases(w http.ResponseWriter, r *http.Request, a *case
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if page.Next != "" {
+		// The next page's address also as a Link header (RFC 8288), so that a
+		// client walking the queue needs not parse the page to find it.
+		q.Set("cursor", page.Next)
+		next := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+		w.Header().Set("Link", "<"+next.String()+`>; rel="next"`)
 	}
 	writeJSON(w, http.StatusOK, page)
 }

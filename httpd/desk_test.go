@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -210,5 +212,65 @@ func TestAttachments_AreAlwaysDownloads(t *testing.T) {
 	resp.Body.Close()
 	if resp.Header.Get("Content-Type") != "application/octet-stream" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || len(data) != int(att.Size) {
 		t.Fatalf("download headers: %v", resp.Header)
+	}
+}
+
+func TestListCases_LinkHeaderNamesTheNextPage(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	product := &casedesk.Product{Name: "Vault", Line: "backup"}
+	if err := e.db.CreateProduct(ctx, casedesk.SystemActor, product); err != nil {
+		t.Fatal(err)
+	}
+	contact, err := e.db.UserByEmail(ctx, "contact@umbrella.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		in := casedesk.Case{ContactID: contact.ID, ProductID: product.ID, Subject: fmt.Sprintf("Case %d", i), Desc: "By phone", Impact: "low", Urgency: "low"}
+		if _, err := e.db.OpenCase(ctx, casedesk.SystemActor, store.NewCase{Case: in}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	engineer := e.tokenFor("engineer@vendor.example")
+	link := regexp.MustCompile(`^<(/api/v1/cases\?[^>]+)>; rel="next"$`)
+	seen := map[int64]bool{}
+	path := "/api/v1/cases?open=true&limit=2"
+	for pages := 1; path != ""; pages++ {
+		resp, err := http.DefaultClient.Do(engineer.request("GET", path, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var page struct {
+			Cases []casedesk.Case
+			Next  string `json:"next_cursor"`
+		}
+		json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		for _, c := range page.Cases {
+			if seen[c.ID] {
+				t.Fatalf("page %d: case %d again", pages, c.ID)
+			}
+			seen[c.ID] = true
+		}
+		header := resp.Header.Get("Link")
+		if page.Next == "" {
+			if header != "" {
+				t.Fatalf("last page %d has a Link header %q", pages, header)
+			}
+			break
+		}
+		m := link.FindStringSubmatch(header)
+		if m == nil {
+			t.Fatalf("page %d: Link header %q, want the next page", pages, header)
+		}
+		next, _ := url.Parse(m[1])
+		if q := next.Query(); q.Get("cursor") != page.Next || q.Get("open") != "true" || q.Get("limit") != "2" {
+			t.Fatalf("page %d: Link %q does not keep the filters with next_cursor %q", pages, m[1], page.Next)
+		}
+		path = m[1]
+	}
+	if len(seen) != 5 {
+		t.Fatalf("the Link headers led to %d cases, want 5", len(seen))
 	}
 }
