@@ -228,11 +228,11 @@ func newCaseRows(d *dialect, actor *casedesk.Actor, c *casedesk.Case, override *
 // after the other in a transaction.
 func (db *DB) insertNewCase(ctx context.Context, actor *casedesk.Actor, c *casedesk.Case, state *sla.State, rank int, override *priority.Override) error {
 	now := db.now()
+	head, err := caseRow(c, state, rank)
+	if err != nil {
+		return err
+	}
 	if db.dialect == postgresDialect {
-		head, err := caseRow(c, state, rank)
-		if err != nil {
-			return err
-		}
 		c.ID = newCaseID
 		rows, err := newCaseRows(db.dialect, actor, c, override, now)
 		if err != nil {
@@ -245,13 +245,11 @@ func (db *DB) insertNewCase(ctx context.Context, actor *casedesk.Actor, c *cased
 		return nil
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		head, err := caseRow(c, state, rank)
+		id, err := tx.insertID(ctx, head)
 		if err != nil {
-			return err
-		}
-		if err := tx.queryRow(ctx, head.insertSQL()+` RETURNING id`, head.args...).Scan(&c.ID); err != nil {
 			return fmt.Errorf("create case: %w", err)
 		}
+		c.ID = id
 		rows, err := newCaseRows(db.dialect, actor, c, override, now)
 		if err != nil {
 			return err
@@ -300,8 +298,8 @@ func (tx *Tx) addEvent(ctx context.Context, actor *casedesk.Actor, caseID int64,
 	if err != nil {
 		return 0, err
 	}
-	var id int64
-	if err := tx.queryRow(ctx, r.insertSQL()+` RETURNING id`, r.args...).Scan(&id); err != nil {
+	id, err := tx.insertID(ctx, r)
+	if err != nil {
 		return 0, fmt.Errorf("case %d: add %s: %w", caseID, kind, err)
 	}
 	return id, nil

@@ -23,6 +23,12 @@ func (tx *Tx) insert(ctx context.Context, r newRow) error {
 	return err
 }
 
+// insertID inserts r and returns its new id.
+func (tx *Tx) insertID(ctx context.Context, r newRow) (id int64, err error) {
+	err = tx.queryRow(ctx, r.insertSQL()+` RETURNING id`, r.args...).Scan(&id)
+	return id, err
+}
+
 // newCaseID stands, in the rows given to insertAtOnce, for the id of the case
 // that its head row inserts. Real ids are positive.
 const newCaseID int64 = -1
