@@ -89,3 +89,31 @@ func TestOpenCase_ReplyAndBreachOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestProduct_CachedRowIsNeverShared(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		p := &casedesk.Product{Name: "Vault", Line: "backup"}
+		if err := db.CreateProduct(ctx, casedesk.SystemActor, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AddVersion(ctx, casedesk.SystemActor, &casedesk.Version{ProductID: p.ID, Name: "1.0"}); err != nil {
+			t.Fatal(err)
+		}
+		first, err := db.product(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first.Name, first.Line = "changed by a caller", "x"
+		full, err := db.Product(ctx, p.ID)
+		if err != nil || full.Name != "Vault" || full.Line != "backup" || len(full.Versions) != 1 {
+			t.Fatalf("product after a caller changed its copy: %v %+v", err, full)
+		}
+		again, err := db.product(ctx, p.ID)
+		if err != nil || again.Name != "Vault" || again.Versions != nil {
+			t.Fatalf("cached product: %v %+v", err, again)
+		}
+		if _, err := db.product(ctx, p.ID+1000); casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
+			t.Fatalf("a missing product: %v", err)
+		}
+	})
+}

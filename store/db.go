@@ -31,6 +31,7 @@ type DB struct {
 	// long tails.
 	writer   groupCommit
 	versions versionCache
+	products sync.Map    // id → *casedesk.Product: see product
 	common   commonWords // PostgreSQL's searches: see searchPostgres
 	stmts    stmtCache
 }

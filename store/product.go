@@ -78,8 +78,14 @@ func (db *DB) Product(ctx context.Context, id int64) (*casedesk.Product, error) 
 	return p, rows.Err()
 }
 
-// product finds a product without its versions.
+// product finds a product without its versions. A product's row is never
+// changed once written, so it is read once per process (products): every new
+// case asks for its product.
 func (db *DB) product(ctx context.Context, id int64) (*casedesk.Product, error) {
+	if p, ok := db.products.Load(id); ok {
+		cp := *p.(*casedesk.Product)
+		return &cp, nil
+	}
 	var p casedesk.Product
 	err := db.queryRow(ctx, `SELECT id, name, line, type, created_at FROM products WHERE id = ?`, id).
 		Scan(&p.ID, &p.Name, &p.Line, &p.Type, &p.CreatedAt)
@@ -89,6 +95,8 @@ func (db *DB) product(ctx context.Context, id int64) (*casedesk.Product, error) 
 	if err != nil {
 		return nil, fmt.Errorf("find product %d: %w", id, err)
 	}
+	cp := p
+	db.products.Store(id, &cp)
 	return &p, nil
 }
 
