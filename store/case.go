@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -18,6 +19,11 @@ import (
 const caseColumns = `id, org_id, contract_id, contact_id, product_id, version_id, subject, description, details, impact, urgency,
 	priority, language, status, assignee_id, queue, commitment, flags, sla, due_at, at_risk, breached, parent_id, merged_into,
 	rev, created_at, updated_at, resolved_at, closed_at`
+
+// caseListColumns are caseColumns for lists (queue pages, search results),
+// which leave out the SLA state: GET /cases/{id} has it, and it is the
+// largest column.
+var caseListColumns = strings.Replace(caseColumns, "sla,", "'' AS sla,", 1)
 
 func scanCase(row interface{ Scan(...any) error }) (*casedesk.Case, error) {
 	var (

@@ -119,7 +119,7 @@ func (db *DB) ListCases(ctx context.Context, actor *casedesk.Actor, f CaseFilter
 	}
 	// The SLA state stays behind: a page does not need it, and it is the
 	// largest column.
-	q := `SELECT ` + strings.Replace(caseColumns, "sla,", "'' AS sla,", 1) + `, plan_rank, sort_due FROM cases`
+	q := `SELECT ` + caseListColumns + `, plan_rank, sort_due FROM cases`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
@@ -145,7 +145,6 @@ func (db *DB) ListCases(ctx context.Context, actor *casedesk.Actor, f CaseFilter
 			page.Next = encodeCursor(last)
 			break
 		}
-		c.SLA = nil // the list stays light; GET /cases/{id} has the state
 		page.Cases = append(page.Cases, c)
 		last = queueCursor{c.Priority, rank, sortDue.UTC(), c.ID}
 	}

@@ -233,7 +233,7 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		return out, nil
 	}
 	cond, arg := db.dialect.oneOf("id", ids)
-	rows, err := db.query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+cond, arg)
+	rows, err := db.query(ctx, `SELECT `+caseListColumns+` FROM cases WHERE `+cond, arg)
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
 	}
@@ -244,7 +244,6 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		if err != nil {
 			return nil, fmt.Errorf("search cases: %w", err)
 		}
-		c.SLA = nil // results stay light, like a queue page
 		byID[c.ID] = c
 	}
 	if err := rows.Err(); err != nil {
