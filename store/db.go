@@ -33,6 +33,7 @@ type DB struct {
 	versions versionCache
 	products sync.Map    // id → *casedesk.Product: see product
 	common   commonWords // PostgreSQL's searches: see searchPostgres
+	window   int64       // tests narrow PostgreSQL's first search window: see searchWindow
 	stmts    stmtCache
 }
 

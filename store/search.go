@@ -310,49 +310,81 @@ func bestCases(hits []searchHit, limit int) []int64 {
 //
 // A word may be in a handful of entries or in a large share of all ever
 // written; only the newest searchCap matches are ranked. For a rare word one
-// query asking for any searchCap+1 matches finds them all, from the index.
-// For a common word, walking the newest recentWindow entries finds the newest
-// soonest; only if the window holds fewer than searchCap matches does the
-// index find every match, newest first. Which words are common is learnt from
-// the searches themselves (commonWords).
+// query asking for any searchCap+1 matches finds them all. For a common word
+// the same index, which also holds each entry's step in the order of
+// writing (migration 11), finds the matches among the newest entries alone:
+// among as many as the word's last search needed, or, the first time,
+// recentWindow; if they hold fewer than searchCap, among four times as many,
+// and so on until the window holds every entry. Which words are common, and
+// how far back their newest matches reach, is learnt from the searches
+// themselves (commonWords).
 func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool) ([]searchHit, error) {
-	var tsq string
-	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text`, q, q, q).Scan(&tsq); err != nil {
+	var (
+		tsq    string
+		newest int64
+	)
+	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text, (SELECT coalesce(max(id), 0) FROM case_search)`, q, q, q).Scan(&tsq, &newest); err != nil {
 		return nil, err
 	}
 	if tsq == "" {
 		return nil, nil
 	}
-	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery) FROM case_search s` + sc.join("JOIN", "s") + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
+	match := `SELECT s.case_id, ts_rank(s.tsv, ?::tsquery), s.id FROM case_search s` + sc.join("JOIN", "s") + ` WHERE s.tsv @@ ?::tsquery AND (s.public OR ?)`
 	args := append(append([]any{tsq}, sc.args...), tsq, all)
 	key := fmt.Sprint(tsq, sc.args)
-	if !db.common.has(key) {
-		hits, err := db.searchHits(ctx, match+` LIMIT `+strconv.Itoa(searchCap+1), args...)
+	window := db.common.window(key)
+	if window == 0 {
+		hits, _, err := db.searchHits(ctx, match+` LIMIT `+strconv.Itoa(searchCap+1), args...)
 		if err != nil || len(hits) <= searchCap {
 			return hits, err
 		}
-		db.common.set(key, true)
+		window = db.searchWindow()
 	}
-	capped := strconv.Itoa(searchCap)
-	hits, err := db.searchHits(ctx, match+` AND s.id > (SELECT coalesce(max(id), 0) FROM case_search) - `+strconv.Itoa(recentWindow)+
-		` ORDER BY s.id DESC LIMIT `+capped, args...)
-	if err != nil || len(hits) == searchCap {
-		return hits, err
+	// "id + 0": walking the primary key newest first, the planner's other
+	// choice, reads every entry of the window.
+	newestFirst := ` ORDER BY s.id + 0 DESC LIMIT ` + strconv.Itoa(searchCap)
+	for ; ; window *= 4 {
+		var (
+			hits   []searchHit
+			oldest int64
+			err    error
+		)
+		whole := window >= newest
+		if whole {
+			hits, oldest, err = db.searchHits(ctx, match+newestFirst, args...)
+		} else {
+			hits, oldest, err = db.searchHits(ctx, match+` AND s.id / `+strconv.Itoa(searchStep)+` >= ?`+newestFirst,
+				append(slices.Clip(args), (newest-window)/searchStep)...)
+		}
+		switch {
+		case err != nil:
+			return nil, err
+		case len(hits) == searchCap:
+			// The next search looks as far back as this one found its
+			// matches, and a step further for the entries written since.
+			db.common.remember(key, newest-oldest+searchStep)
+			return hits, nil
+		case whole:
+			db.common.forget(key)
+			return hits, nil
+		}
 	}
-	// Fewer in the window than thought: the next search of it asks first.
-	db.common.set(key, false)
-	// "id + 0" keeps the planner on the full-text index for the match.
-	return db.searchHits(ctx, match+` ORDER BY s.id + 0 DESC LIMIT `+capped, args...)
 }
 
 // commonWords remembers which searches found more than searchCap matches,
-// so that their next search need not ask for any matches first, a query
-// that costs a common word as much as the search itself. A search found to
-// be rare again is forgotten. It holds at most maxCommonWords searches, and
-// each for commonWordsTTL.
+// and how many of the newest entries held them, so that their next search
+// need not ask for any matches first, a query that costs a common word as
+// much as the search itself, and looks among as many entries as it needs. A
+// search found to be rare again is forgotten. It holds at most
+// maxCommonWords searches, and each for commonWordsTTL.
 type commonWords struct {
 	mu    sync.Mutex
-	until map[string]time.Time
+	words map[string]commonWord
+}
+
+type commonWord struct {
+	window int64 // how many of the newest entries held searchCap matches
+	until  time.Time
 }
 
 const (
@@ -360,23 +392,30 @@ const (
 	commonWordsTTL = 10 * time.Minute
 )
 
-func (w *commonWords) has(key string) bool {
+// window is how many of the newest entries held the newest searchCap
+// matches of a common search, or 0 if it is not known to be common.
+func (w *commonWords) window(key string) int64 {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return time.Now().Before(w.until[key])
+	if c, ok := w.words[key]; ok && time.Now().Before(c.until) {
+		return c.window
+	}
+	return 0
 }
 
-func (w *commonWords) set(key string, common bool) {
+func (w *commonWords) remember(key string, window int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !common {
-		delete(w.until, key)
-		return
+	if w.words == nil || len(w.words) >= maxCommonWords {
+		w.words = map[string]commonWord{}
 	}
-	if w.until == nil || len(w.until) >= maxCommonWords {
-		w.until = map[string]time.Time{}
-	}
-	w.until[key] = time.Now().Add(commonWordsTTL)
+	w.words[key] = commonWord{window: window, until: time.Now().Add(commonWordsTTL)}
+}
+
+func (w *commonWords) forget(key string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.words, key)
 }
 
 // searchSQLite finds the newest searchCap entries matching q in the FTS5
@@ -417,22 +456,28 @@ func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bo
 	return hits, nil
 }
 
-// searchHits runs a query answering (case ID, score), higher being better.
-func (db *DB) searchHits(ctx context.Context, query string, args ...any) ([]searchHit, error) {
+// searchHits runs a query answering (case ID, score, entry ID), higher
+// scores being better, and returns the hits and the oldest entry's ID.
+func (db *DB) searchHits(ctx context.Context, query string, args ...any) (hits []searchHit, oldest int64, err error) {
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
-	var hits []searchHit
 	for rows.Next() {
-		var h searchHit
-		if err := rows.Scan(&h.caseID, &h.score); err != nil {
-			return nil, err
+		var (
+			h     searchHit
+			entry int64
+		)
+		if err := rows.Scan(&h.caseID, &h.score, &entry); err != nil {
+			return nil, 0, err
+		}
+		if oldest == 0 || entry < oldest {
+			oldest = entry
 		}
 		hits = append(hits, h)
 	}
-	return hits, rows.Err()
+	return hits, oldest, rows.Err()
 }
 
 // searchCap bounds how many matching entries, the newest, a search ranks:
@@ -441,8 +486,20 @@ func (db *DB) searchHits(ctx context.Context, query string, args ...any) ([]sear
 const searchCap = 200
 
 // recentWindow is how many of the newest full-text entries a PostgreSQL
-// search tries first; see SearchCases.
+// search of a word newly found common looks among first; see searchPostgres.
 const recentWindow = 20000
+
+// searchStep is how many full-text entries, in the order of writing, make
+// one step of PostgreSQL's index (migration 11 names it in the index).
+const searchStep = 1024
+
+// searchWindow is recentWindow, unless a test narrowed it.
+func (db *DB) searchWindow() int64 {
+	if db.window > 0 {
+		return db.window
+	}
+	return recentWindow
+}
 
 // prefixed qualifies each column of a list with a table alias.
 func prefixed(alias, columns string) string {

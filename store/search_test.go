@@ -102,6 +102,62 @@ func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
 	})
 }
 
+// On PostgreSQL a common word's newest matches are looked for among the
+// newest entries first, in a window that widens while it holds too few.
+func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
+	db := openPostgres(t)
+	f := newFixture(t, db)
+	p, k := deskFixture(t, db, f, "zmanda-premium")
+	seed := func(n int, desc string, seed uint64) {
+		t.Helper()
+		text := func(i int) (string, string) { return fmt.Sprintf("Seeded case %d", i), desc }
+		if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: seed}, n, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	newestHerons := func() []int64 {
+		t.Helper()
+		var ids []int64
+		rows, err := db.query(ctx, `SELECT id FROM cases WHERE description LIKE '%heron%' ORDER BY id DESC LIMIT 100`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	search := func(what string) {
+		t.Helper()
+		for range 2 { // the second search knows the word is common
+			found, err := db.SearchCases(ctx, f.admin, "heron", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := caseIDs(found), newestHerons(); !slices.Equal(got, want) {
+				t.Fatalf("%s: search found %v, want the newest 100 cases about herons %v", what, got, want)
+			}
+		}
+	}
+	db.window = 50
+	// Old entries mention herons; entries written much later, many steps of
+	// the index on, do not: every window up to the whole index misses.
+	seed(searchCap+60, "The heron alarm fires at night", 1)
+	if _, err := db.exec(ctx, `ALTER TABLE case_search ALTER COLUMN id RESTART WITH 1000000`); err != nil {
+		t.Fatal(err)
+	}
+	seed(300, "The backup fails", 2)
+	search("herons only in the oldest entries")
+	// New entries mention herons again: a window of a few steps holds enough.
+	seed(searchCap+60, "The heron alarm fires again", 3)
+	search("herons in the newest entries too")
+}
+
 func caseIDs(cs []*casedesk.Case) []int64 {
 	ids := make([]int64, len(cs))
 	for i, c := range cs {
@@ -342,26 +398,32 @@ func TestTx_RunsANewStatementWithThePoolTaken(t *testing.T) {
 
 func TestCommonWords_RememberedForAWhileForgottenWhenRare(t *testing.T) {
 	var w commonWords
-	if w.has("heron") {
+	if w.window("heron") != 0 {
 		t.Fatal("a word never searched is common")
 	}
-	w.set("heron", true)
-	if !w.has("heron") || w.has("egret") {
-		t.Fatal("the common word is not remembered, or another is")
+	w.remember("heron", 3000)
+	if got := w.window("heron"); got != 3000 || w.window("egret") != 0 {
+		t.Fatalf("the common word's window is %d, want 3000, or another word is common", got)
 	}
-	w.set("heron", false)
-	if w.has("heron") {
+	w.remember("heron", 12000)
+	if got := w.window("heron"); got != 12000 {
+		t.Fatalf("the common word's window is %d after it widened, want 12000", got)
+	}
+	w.forget("heron")
+	if w.window("heron") != 0 {
 		t.Fatal("a word found rare again is still common")
 	}
-	w.set("heron", true)
-	w.until["heron"] = time.Now().Add(-time.Second)
-	if w.has("heron") {
+	w.remember("heron", 3000)
+	c := w.words["heron"]
+	c.until = time.Now().Add(-time.Second)
+	w.words["heron"] = c
+	if w.window("heron") != 0 {
 		t.Fatal("a word is common past its time")
 	}
 	for i := range maxCommonWords + 1 {
-		w.set(fmt.Sprint("word", i), true)
+		w.remember(fmt.Sprint("word", i), 3000)
 	}
-	if len(w.until) > maxCommonWords {
-		t.Fatalf("%d words remembered, more than %d", len(w.until), maxCommonWords)
+	if len(w.words) > maxCommonWords {
+		t.Fatalf("%d words remembered, more than %d", len(w.words), maxCommonWords)
 	}
 }
