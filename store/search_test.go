@@ -398,30 +398,33 @@ func TestTx_RunsANewStatementWithThePoolTaken(t *testing.T) {
 
 func TestCommonWords_RememberedForAWhileForgottenWhenRare(t *testing.T) {
 	var w commonWords
-	if w.window("heron") != 0 {
+	if _, ok := w.lookup("heron"); ok {
 		t.Fatal("a word never searched is common")
 	}
-	w.remember("heron", 3000)
-	if got := w.window("heron"); got != 3000 || w.window("egret") != 0 {
-		t.Fatalf("the common word's window is %d, want 3000, or another word is common", got)
+	w.remember("heron", "'heron'", 3000, 50000)
+	if c, ok := w.lookup("heron"); !ok || c.tsq != "'heron'" || c.window != 3000 {
+		t.Fatalf("the common word is remembered as %+v (%v), want its tsquery and a window of 3000", c, ok)
 	}
-	w.remember("heron", 12000)
-	if got := w.window("heron"); got != 12000 {
-		t.Fatalf("the common word's window is %d after it widened, want 12000", got)
+	if _, ok := w.lookup("egret"); ok {
+		t.Fatal("another word is common")
+	}
+	w.remember("heron", "'heron'", 60000, 50000)
+	if c, _ := w.lookup("heron"); c.window != 0 {
+		t.Fatalf("a window wider than the index is remembered as %d, want 0: all entries", c.window)
 	}
 	w.forget("heron")
-	if w.window("heron") != 0 {
+	if _, ok := w.lookup("heron"); ok {
 		t.Fatal("a word found rare again is still common")
 	}
-	w.remember("heron", 3000)
+	w.remember("heron", "'heron'", 3000, 50000)
 	c := w.words["heron"]
 	c.until = time.Now().Add(-time.Second)
 	w.words["heron"] = c
-	if w.window("heron") != 0 {
+	if _, ok := w.lookup("heron"); ok {
 		t.Fatal("a word is common past its time")
 	}
 	for i := range maxCommonWords + 1 {
-		w.remember(fmt.Sprint("word", i), 3000)
+		w.remember(fmt.Sprint("word", i), "'word'", 3000, 50000)
 	}
 	if len(w.words) > maxCommonWords {
 		t.Fatalf("%d words remembered, more than %d", len(w.words), maxCommonWords)
