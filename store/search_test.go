@@ -48,19 +48,7 @@ func TestSearch_BestMatchFirstAndNewestOfACommonWord(t *testing.T) {
 		if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: 3}, n, nil); err != nil {
 			t.Fatal(err)
 		}
-		var ids []int64
-		rows, err := db.query(ctx, `SELECT id FROM cases ORDER BY id DESC`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
+		ids := queryIDs(t, db, `SELECT id FROM cases ORDER BY id DESC`)
 		// Twice: PostgreSQL's second search of a word it found common asks differently.
 		for range 2 {
 			found, err := db.SearchCases(ctx, f.admin, "heron", 100)
@@ -115,23 +103,6 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	newestHerons := func() []int64 {
-		t.Helper()
-		var ids []int64
-		rows, err := db.query(ctx, `SELECT id FROM cases WHERE description LIKE '%heron%' ORDER BY id DESC LIMIT 100`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		return ids
-	}
 	search := func(what string) {
 		t.Helper()
 		for range 2 { // the second search knows the word is common
@@ -139,7 +110,7 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got, want := caseIDs(found), newestHerons(); !slices.Equal(got, want) {
+			if got, want := caseIDs(found), queryIDs(t, db, `SELECT id FROM cases WHERE description LIKE '%heron%' ORDER BY id DESC LIMIT 100`); !slices.Equal(got, want) {
 				t.Fatalf("%s: search found %v, want the newest 100 cases about herons %v", what, got, want)
 			}
 		}
@@ -156,6 +127,28 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 	// New entries mention herons again: a window of a few steps holds enough.
 	seed(searchCap+60, "The heron alarm fires again", 3)
 	search("herons in the newest entries too")
+}
+
+// queryIDs runs a query answering IDs.
+func queryIDs(t *testing.T, db *DB, query string) []int64 {
+	t.Helper()
+	rows, err := db.query(ctx, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
 
 func caseIDs(cs []*casedesk.Case) []int64 {
