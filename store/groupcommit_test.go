@@ -19,18 +19,9 @@ func batchTable(t *testing.T, db *DB) {
 
 func batchRows(t *testing.T, db *DB) []int {
 	t.Helper()
-	rows, err := db.query(ctx, `SELECT n FROM batch_test ORDER BY n`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	var out []int
-	for rows.Next() {
-		var n int
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, n)
+	for _, n := range queryIDs(t, db, `SELECT n FROM batch_test ORDER BY n`) {
+		out = append(out, int(n))
 	}
 	return out
 }
