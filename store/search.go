@@ -330,19 +330,29 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // It answers either the page, for a common word, or the hits, for a rare one.
 func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool, limit int) ([]*casedesk.Case, []searchHit, error) {
 	key := strings.ToLower(strings.Join(strings.Fields(q), " ")) + fmt.Sprint(sc.args)
-	known, isCommon := db.common.lookup(key)
-	if isCommon {
-		r, err := db.searchPage(ctx, known.tsq, sc, all, known.window, limit)
+	// rank answers the page of the window's matches, done when they are
+	// enough or the window held every entry, and remembers what it learnt.
+	rank := func(tsq string, window int64) (page []*casedesk.Case, done bool, err error) {
+		r, err := db.searchPage(ctx, tsq, sc, all, window, limit)
 		switch {
 		case err != nil:
-			return nil, nil, err
+			return nil, true, err
 		case r.matched == searchCap:
-			db.common.remember(key, known.tsq, r.newest-r.oldest+searchStep, r.newest)
-			return r.page, nil, nil
-		case known.window == 0:
-			// Every entry was searched: the search is no longer common.
+			// The next search looks as far back as this one found its
+			// matches, and a step further for the entries written since.
+			db.common.remember(key, tsq, r.newest-r.oldest+searchStep, r.newest)
+			return r.page, true, nil
+		case window == 0:
+			// Every entry was searched: the search is not common.
 			db.common.forget(key)
-			return r.page, nil, nil
+			return r.page, true, nil
+		}
+		return nil, false, nil
+	}
+	known, isCommon := db.common.lookup(key)
+	if isCommon {
+		if page, done, err := rank(known.tsq, known.window); done {
+			return page, nil, err
 		}
 	}
 	var (
@@ -368,18 +378,8 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 		if window >= newest {
 			window = 0
 		}
-		r, err := db.searchPage(ctx, tsq, sc, all, window, limit)
-		switch {
-		case err != nil:
-			return nil, nil, err
-		case r.matched == searchCap:
-			// The next search looks as far back as this one found its
-			// matches, and a step further for the entries written since.
-			db.common.remember(key, tsq, r.newest-r.oldest+searchStep, r.newest)
-			return r.page, nil, nil
-		case window == 0:
-			db.common.forget(key)
-			return r.page, nil, nil
+		if page, done, err := rank(tsq, window); done {
+			return page, nil, err
 		}
 	}
 }
