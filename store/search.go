@@ -218,19 +218,23 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 		cond, arg := db.dialect.oneOf("o.org_id", orgs)
 		sc = searchScope{cond: cond, args: []any{arg}}
 	}
-	var hits []searchHit
+	var out []*casedesk.Case
 	if db.dialect == postgresDialect {
-		var page []*casedesk.Case
-		page, hits, err = db.searchPostgres(ctx, q, sc, all, limit)
-		if page != nil || err != nil {
-			return page, err
-		}
+		out, err = db.searchPostgres(ctx, q, sc, all, limit)
 	} else {
-		hits, err = db.searchSQLite(ctx, q, sc, all)
+		var hits []searchHit
+		if hits, err = db.searchSQLite(ctx, q, sc, all); err == nil {
+			out, err = db.casesOfHits(ctx, hits, limit)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
 	}
+	return out, nil
+}
+
+// casesOfHits reads the limit best cases of the hits, best first (bestCases).
+func (db *DB) casesOfHits(ctx context.Context, hits []searchHit, limit int) ([]*casedesk.Case, error) {
 	ids := bestCases(hits, limit)
 	out := make([]*casedesk.Case, 0, len(ids))
 	if len(ids) == 0 {
@@ -239,19 +243,19 @@ func (db *DB) SearchCases(ctx context.Context, actor *casedesk.Actor, q string, 
 	cond, arg := db.dialect.oneOf("id", ids)
 	rows, err := db.query(ctx, `SELECT `+caseListColumns+` FROM cases WHERE `+cond, arg)
 	if err != nil {
-		return nil, fmt.Errorf("search cases: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	byID := make(map[int64]*casedesk.Case, len(ids))
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return nil, fmt.Errorf("search cases: %w", err)
+			return nil, err
 		}
 		byID[c.ID] = c
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search cases: %w", err)
+		return nil, err
 	}
 	for _, id := range ids {
 		if c := byID[id]; c != nil {
@@ -326,9 +330,7 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // it halved it. Which searches are common, their tsquery and how far back
 // their newest matches reach is learnt from the searches themselves
 // (commonWords): the next search of a common word is one statement.
-//
-// It answers either the page, for a common word, or the hits, for a rare one.
-func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool, limit int) ([]*casedesk.Case, []searchHit, error) {
+func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all bool, limit int) ([]*casedesk.Case, error) {
 	key := strings.ToLower(strings.Join(strings.Fields(q), " ")) + fmt.Sprint(sc.args)
 	// rank answers the page of the window's matches, done when they are
 	// enough or the window held every entry, and remembers what it learnt.
@@ -352,7 +354,7 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 	known, isCommon := db.common.lookup(key)
 	if isCommon {
 		if page, done, err := rank(known.tsq, known.window); done {
-			return page, nil, err
+			return page, err
 		}
 	}
 	var (
@@ -360,17 +362,20 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 		newest int64
 	)
 	if err := db.queryRow(ctx, `SELECT (websearch_to_tsquery('english', ?) || websearch_to_tsquery('italian', ?) || websearch_to_tsquery('french', ?))::text, (SELECT coalesce(max(id), 0) FROM case_search)`, q, q, q).Scan(&tsq, &newest); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if tsq == "" {
-		return nil, nil, nil
+		return []*casedesk.Case{}, nil
 	}
 	window := known.window * 4
 	if !isCommon {
 		entries, args := searchEntries(tsq, sc, all)
 		hits, err := db.searchHits(ctx, entries+` LIMIT `+strconv.Itoa(searchCap+1), args...)
-		if err != nil || len(hits) <= searchCap {
-			return nil, hits, err
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) <= searchCap {
+			return db.casesOfHits(ctx, hits, limit)
 		}
 		window = db.searchWindow()
 	}
@@ -379,7 +384,7 @@ func (db *DB) searchPostgres(ctx context.Context, q string, sc searchScope, all 
 			window = 0
 		}
 		if page, done, err := rank(tsq, window); done {
-			return page, nil, err
+			return page, err
 		}
 	}
 }
@@ -527,8 +532,8 @@ func (db *DB) searchSQLite(ctx context.Context, q string, sc searchScope, all bo
 	return hits, nil
 }
 
-// searchHits runs a query answering (case ID, score, ...), higher scores
-// being better.
+// searchHits runs a query answering (case ID, score, entry ID), higher
+// scores being better.
 func (db *DB) searchHits(ctx context.Context, query string, args ...any) ([]searchHit, error) {
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
