@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -90,24 +89,13 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*DB, error) {
 // writer, full fsync so an accepted case survives a crash, foreign keys, a busy
 // timeout instead of immediate "database is locked", and BEGIN IMMEDIATE so a
 // transaction takes the write lock up front rather than failing on upgrade.
-// Reads go through a memory map of the file, up to SQLite's own limit of
-// sqliteMapSize: a page the operating system holds is then read without a
-// system call, where SQLite's own cache holds a couple of megabytes per
-// connection. At 1 000 000 cases the benchmark served 15–35 % more searches
-// and queue pages so. The price is SQLite's: a disk that fails a read under
-// the map stops the process instead of failing one request, as with any
-// database that maps its file (bbolt, LMDB); what was committed is kept.
 // Times are stored as integer microseconds: compact, and ordered correctly by
 // any index, whatever their zone.
 func sqliteDSN(path string) string {
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
 		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=temp_store(2)&_txlock=immediate" +
-		"&_pragma=mmap_size(" + strconv.Itoa(sqliteMapSize) + ")" +
 		"&_time_integer_format=unix_micro&_inttotime=true"
 }
-
-// sqliteMapSize is SQLite's default SQLITE_MAX_MMAP_SIZE, the most it maps.
-const sqliteMapSize = 0x7fff0000
 
 // Close closes the database.
 func (db *DB) Close() error {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -410,28 +409,5 @@ func TestOpen_RejectsUnknownURL(t *testing.T) {
 	_, err := Open(ctx, "mysql://x", t.TempDir())
 	if err == nil || errors.Is(err, context.Canceled) {
 		t.Fatalf("open mysql URL: %v", err)
-	}
-}
-
-func TestOpen_SQLiteConnectionsMapTheFile(t *testing.T) {
-	db := openSQLite(t, t.TempDir())
-	// Every connection of the pool has the DSN's settings: hold several.
-	var conns []*sql.Conn
-	for range 3 {
-		c, err := db.sql.Conn(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		conns = append(conns, c)
-	}
-	for i, c := range conns {
-		var size int64
-		if err := c.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&size); err != nil {
-			t.Fatal(err)
-		}
-		if size != sqliteMapSize {
-			t.Errorf("connection %d maps %d bytes of the file, want %d", i, size, sqliteMapSize)
-		}
 	}
 }
