@@ -263,6 +263,9 @@ func (db *DB) Merge(ctx context.Context, actor *casedesk.Actor, dupID, targetID 
 		if _, err := tx.addEvent(ctx, actor, targetID, casedesk.EventMerge, true, fmt.Sprintf("Case %d was merged into this one.", c.ID), map[string]int64{"from": c.ID}); err != nil {
 			return caseChange{}, err
 		}
+		if err := tx.touchCase(ctx, targetID); err != nil {
+			return caseChange{}, err
+		}
 		// A duplicate owes nothing once merged: its clocks stop as resolved.
 		return caseChange{events: []sla.Event{{Kind: sla.Resolved, At: now}}, hook: "case.merged", action: "merge", audit: map[string]int64{"into": targetID}}, nil
 	})
@@ -289,10 +292,22 @@ func (db *DB) Split(ctx context.Context, actor *casedesk.Actor, caseID int64, su
 		return nil, err
 	}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.addEvent(ctx, actor, parent.ID, casedesk.EventSplit, true, fmt.Sprintf("Split into case %d: %s", child.ID, child.Subject), map[string]int64{"child": child.ID})
-		return err
+		if _, err := tx.addEvent(ctx, actor, parent.ID, casedesk.EventSplit, true, fmt.Sprintf("Split into case %d: %s", child.ID, child.Subject), map[string]int64{"child": child.ID}); err != nil {
+			return err
+		}
+		return tx.touchCase(ctx, parent.ID)
 	})
 	return child, err
+}
+
+// touchCase marks a case changed by what happened to another case, the
+// event that says so added to its thread: its revision moves on, so that an
+// If-Match sent before it fails, and its update time with it.
+func (tx *Tx) touchCase(ctx context.Context, id int64) error {
+	if _, err := tx.exec(ctx, `UPDATE cases SET rev = rev + 1, updated_at = ? WHERE id = ?`, tx.db.now(), id); err != nil {
+		return fmt.Errorf("case %d: %w", id, err)
+	}
+	return nil
 }
 
 // applyContractTerms re-reads a case's contract and applies its terms now.

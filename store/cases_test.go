@@ -587,8 +587,12 @@ func TestMerge_ClosesDuplicateIntoTargetKeepingBothHistories(t *testing.T) {
 				t.Fatalf("case %d history: %v", id, eventKinds(evs))
 			}
 		}
-		if got, _ := db.FindCase(ctx, eng, target.ID); got.Status != casedesk.StatusNew || got.MergedInto != nil {
+		got, _ := db.FindCase(ctx, eng, target.ID)
+		if got.Status != casedesk.StatusNew || got.MergedInto != nil {
 			t.Fatalf("target changed by the merge: %+v", got)
+		}
+		if got.Rev <= target.Rev || !got.UpdatedAt.After(target.UpdatedAt) {
+			t.Fatalf("the target's thread grew but its revision stayed %d (was %d), updated %v (was %v)", got.Rev, target.Rev, got.UpdatedAt, target.UpdatedAt)
 		}
 		_, err = db.Merge(ctx, eng, dup.ID, target.ID)
 		wantCode(t, err, casedesk.ECONFLICT)
@@ -647,6 +651,9 @@ func TestSplit_PartKeepsOrganisationContactProductContractAndLinks(t *testing.T)
 		}
 		if split == nil || !strings.Contains(string(split.Data), fmt.Sprint(child.ID)) {
 			t.Fatalf("parent has no split event naming case %d: %+v", child.ID, split)
+		}
+		if got, _ := db.FindCase(ctx, eng, parent.ID); got.Rev <= parent.Rev {
+			t.Fatalf("the parent's thread grew but its revision stayed %d (was %d)", got.Rev, parent.Rev)
 		}
 		if _, err := db.FindCase(ctx, f.otherUser, child.ID); err != nil {
 			t.Fatalf("the customer cannot see the split part: %v", err)
