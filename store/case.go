@@ -188,11 +188,7 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 		c.Flags = []string{}
 	}
 	c.Status, c.Rev, c.CreatedAt, c.UpdatedAt = casedesk.StatusNew, 1, now, now
-	rank := 0
-	if terms.Plan != nil {
-		rank = terms.Plan.Features.PriorityHandlingRank
-	}
-	if err := db.insertNewCase(ctx, actor, &c, state, rank, override); err != nil {
+	if err := db.insertNewCase(ctx, actor, &c, state, planRank(terms), override); err != nil {
 		return nil, err
 	}
 	// The case as stored: nothing in the row differs from c.
@@ -267,6 +263,15 @@ func (db *DB) insertNewCase(ctx context.Context, actor *casedesk.Actor, c *cased
 		}
 		return nil
 	})
+}
+
+// planRank is the plan's priority handling, which orders a case among those
+// of its priority in the queue; 0 without a plan.
+func planRank(terms *sla.Terms) int {
+	if terms.Plan == nil {
+		return 0
+	}
+	return terms.Plan.Features.PriorityHandlingRank
 }
 
 // caseRow is a new case's row. It sets the case's SLA fields from state.

@@ -349,6 +349,10 @@ func (db *DB) applyContractTerms(ctx context.Context, actor *casedesk.Actor, cas
 		if _, err := tx.addEvent(ctx, actor, c.ID, casedesk.EventContractChanged, false, "", map[string]any{"contract": k.ID, "plan": k.PlanID}); err != nil {
 			return ch, err
 		}
+		// The queue orders by the plan's priority handling: the new plan's.
+		if _, err := tx.exec(ctx, `UPDATE cases SET plan_rank = ? WHERE id = ?`, -planRank(terms), c.ID); err != nil {
+			return ch, fmt.Errorf("case %d: %w", c.ID, err)
+		}
 		c.Commitment = commitment && !(version != nil && version.PastEndOfLife(now))
 		ch.events = []sla.Event{{Kind: sla.TermsChanged, At: now, Terms: terms}}
 		return ch, nil

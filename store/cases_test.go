@@ -775,8 +775,8 @@ func TestListCases_OrdersByPriorityThenPlanHandlingThenDue(t *testing.T) {
 		}
 		xOrg, xUser := addCustomer(t, db, "Xtreme Co")
 		eOrg, eUser := addCustomer(t, db, "Elite Co")
-		addContract(t, db, &casedesk.Contract{OrgID: xOrg.ID, PlanID: "infor-xtreme"}, xUser)       // no priority handling
-		addContract(t, db, &casedesk.Contract{OrgID: eOrg.ID, PlanID: "infor-xtreme-elite"}, eUser) // rank 2
+		xContract := addContract(t, db, &casedesk.Contract{OrgID: xOrg.ID, PlanID: "infor-xtreme"}, xUser) // no priority handling
+		addContract(t, db, &casedesk.Contract{OrgID: eOrg.ID, PlanID: "infor-xtreme-elite"}, eUser)        // rank 2
 		openAt := func(offset time.Duration, u *casedesk.Actor, impact, urgency string) *casedesk.Case {
 			at(db, wed.Add(offset))
 			return open(t, db, u, casedesk.Case{ProductID: p.ID, Impact: impact, Urgency: urgency})
@@ -798,6 +798,21 @@ func TestListCases_OrdersByPriorityThenPlanHandlingThenDue(t *testing.T) {
 		}
 		if got := listAll(t, db, f.admin, CaseFilter{OrgID: xOrg.ID}); !slices.Equal(got, []int64{xCritical.ID, xEarly.ID, xLate.ID}) {
 			t.Fatalf("organisation filter = %v", got)
+		}
+
+		// An upgrade gives the open cases the new plan's place in the queue.
+		elitePlan := "infor-xtreme-elite"
+		if _, err := db.UpdateContract(ctx, f.admin, xContract.ID, ContractUpdate{PlanID: &elitePlan}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []*casedesk.Case{xEarly, xLate, xCritical} {
+			var rank int
+			if err := db.queryRow(ctx, `SELECT plan_rank FROM cases WHERE id = ?`, c.ID).Scan(&rank); err != nil {
+				t.Fatal(err)
+			}
+			if rank != -2 {
+				t.Errorf("case %d after the upgrade to %s ranks %d in the queue, want the plan's -2", c.ID, elitePlan, rank)
+			}
 		}
 	})
 }
