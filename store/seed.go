@@ -170,12 +170,9 @@ func (db *DB) seedSource(ctx context.Context, contractID int64, product *casedes
 	if d.Flags == nil {
 		d.Flags = []string{}
 	}
-	src := &seedSource{orgID: k.OrgID, contacts: k.Contacts, decision: d, terms: terms}
+	src := &seedSource{orgID: k.OrgID, contacts: k.Contacts, decision: d, terms: terms, rank: planRank(terms)}
 	if d.Contract != nil {
 		src.contractID = &d.Contract.ID
-	}
-	if terms.Plan != nil {
-		src.rank = terms.Plan.Features.PriorityHandlingRank
 	}
 	return src, nil
 }
