@@ -42,7 +42,6 @@ type seedSource struct {
 	contacts   []int64
 	decision   entitlement.Decision
 	terms      *sla.Terms
-	rank       int
 }
 
 // seedCase is one made-up case, ready to insert.
@@ -173,7 +172,7 @@ func (db *DB) seedSource(ctx context.Context, contractID int64, product *casedes
 	if d.Flags == nil {
 		d.Flags = []string{}
 	}
-	src := &seedSource{orgID: k.OrgID, contacts: k.Contacts, decision: d, terms: terms, rank: planRank(terms)}
+	src := &seedSource{orgID: k.OrgID, contacts: k.Contacts, decision: d, terms: terms}
 	if d.Contract != nil {
 		src.contractID = &d.Contract.ID
 	}
@@ -415,7 +414,7 @@ func (tx *Tx) insertSeedBatch(ctx context.Context, stmts *seedStatements, produc
 		c.id = ids[i]
 		src := c.src
 		cases = append(cases, c.id, src.orgID, src.contractID, c.contactID, productID, c.subject, c.desc, details,
-			c.impact, c.urgency, c.level.String(), "en", c.status, src.decision.Queue, c.commitment, joinList(src.decision.Flags), -src.rank,
+			c.impact, c.urgency, c.level.String(), "en", c.status, src.decision.Queue, c.commitment, joinList(src.decision.Flags), -planRank(src.terms),
 			c.state, c.sum.due, c.sortDue, c.status.IsOpen(), c.sum.check, c.sum.atRisk, c.sum.breached,
 			c.rev, c.created, c.updated, c.resolved, c.closed)
 		events = append(events, c.id, c.created, c.contactID, casedesk.EventCreated, true, c.desc, c.createdEventData)
