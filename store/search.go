@@ -321,7 +321,7 @@ func bestCases(hits []searchHit, limit int) []int64 {
 // query asking for any searchCap+1 matches finds them all, and they are
 // ranked and their cases read as SQLite's are. For a common word the same
 // index, which also holds each entry's step in the order of writing
-// (migration 11), finds the matches among the newest entries alone: among as
+// (migration 12), finds the matches among the newest entries alone: among as
 // many as the word's last search needed, or, the first time, recentWindow;
 // if they hold fewer than searchCap, among four times as many, and so on
 // until the window holds every entry. The statement that finds them ranks
@@ -412,7 +412,7 @@ func searchEntries(tsq string, sc searchScope, all bool) (string, []any) {
 func (db *DB) searchPage(ctx context.Context, tsq string, sc searchScope, all bool, window int64, limit int) (searchResult, error) {
 	entries, args := searchEntries(tsq, sc, all)
 	if window > 0 {
-		entries += ` AND s.id / ` + strconv.Itoa(searchStep) + ` >= ((SELECT max(id) FROM case_search) - ?) / ` + strconv.Itoa(searchStep)
+		entries += ` AND ` + windowSteps(window)
 		args = append(args, window)
 	}
 	// "id + 0": walking the primary key newest first, the planner's other
@@ -564,8 +564,36 @@ const searchCap = 200
 const recentWindow = 20000
 
 // searchStep is how many full-text entries, in the order of writing, make
-// one step of PostgreSQL's index (migration 11 names it in the index).
+// one step of PostgreSQL's index (migration 12 names it in the index).
 const searchStep = 1024
+
+// coarseStep is how many full-text entries make one coarse step of the
+// index, and fineSteps how many fine steps a window may span before it is
+// looked for in coarse ones (migration 12).
+const (
+	coarseStep = 16384
+	fineSteps  = 32
+)
+
+// stepKeys is the array of an entry's steps that migration 12 indexes,
+// written as it is there: the planner uses the index for this expression
+// only.
+var stepKeys = `ARRAY[s.id / ` + strconv.Itoa(searchStep) + `, -1 - s.id / ` + strconv.Itoa(coarseStep) + `]`
+
+// windowSteps is the condition that an entry is among the newest window
+// entries, in whole steps: fine steps for a window of at most fineSteps of
+// them, coarse ones, negated as the index holds them, for a wider one, so
+// that the list of steps, each of which a search reads as a key of its
+// own, stays short. Its argument is the window.
+func windowSteps(window int64) string {
+	step, sign := searchStep, ""
+	if window > fineSteps*searchStep {
+		step, sign = coarseStep, "-1 - "
+	}
+	const newest = `(SELECT max(id) FROM case_search)`
+	n := strconv.Itoa(step)
+	return stepKeys + ` && ARRAY(SELECT ` + sign + `generate_series(greatest(` + newest + ` - ?, 0) / ` + n + `, ` + newest + ` / ` + n + `))`
+}
 
 // searchWindow is recentWindow, unless a test narrowed it.
 func (db *DB) searchWindow() int64 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,6 +128,45 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 	// New entries mention herons again: a window of a few steps holds enough.
 	seed(searchCap+60, "The heron alarm fires again", 3)
 	search("herons in the newest entries too")
+}
+
+// The window's condition must be written as migration 12 indexes the steps:
+// written otherwise, PostgreSQL would read every entry of the table.
+func TestSearch_PostgresWindowUsesTheStepIndex(t *testing.T) {
+	db := openPostgres(t)
+	for _, window := range []int64{searchStep, fineSteps * searchStep, fineSteps*searchStep + 1, 1 << 20} {
+		var plan []string
+		err := db.inTx(ctx, func(tx *Tx) error {
+			// The table is empty: only with no other way does the planner
+			// show whether the index serves the condition.
+			if _, err := tx.exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			rows, err := tx.query(ctx, `EXPLAIN SELECT id FROM case_search s WHERE s.tsv @@ 'heron'::tsquery AND `+windowSteps(window), window)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var line string
+				if err := rows.Scan(&line); err != nil {
+					return err
+				}
+				plan = append(plan, line)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The word alone would do for the index; the steps must be in its condition.
+		text := strings.Join(plan, "\n")
+		if !strings.Contains(text, "Bitmap Index Scan on case_search_steps") || !slices.ContainsFunc(plan, func(line string) bool {
+			return strings.Contains(line, "Index Cond:") && strings.Contains(line, "&&")
+		}) {
+			t.Errorf("window of %d entries: the plan does not look for the steps in case_search_steps:\n%s", window, text)
+		}
+	}
 }
 
 // queryIDs runs a query answering IDs.
