@@ -592,7 +592,7 @@ func windowSteps(window int64) string {
 	}
 	const newest = `(SELECT max(id) FROM case_search)`
 	n := strconv.Itoa(step)
-	return stepKeys + ` && ARRAY(SELECT ` + sign + `generate_series(greatest(` + newest + ` - ?, 0) / ` + n + `, ` + newest + ` / ` + n + `))`
+	return stepKeys + ` && ARRAY(SELECT ` + sign + `generate_series((` + newest + ` - ?) / ` + n + `, ` + newest + ` / ` + n + `))`
 }
 
 // searchWindow is recentWindow, unless a test narrowed it.

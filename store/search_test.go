@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -128,6 +129,48 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 	// New entries mention herons again: a window of a few steps holds enough.
 	seed(searchCap+60, "The heron alarm fires again", 3)
 	search("herons in the newest entries too")
+}
+
+// A window holds the newest entries in whole steps: every entry of the step
+// the window's oldest entry is in, and all newer ones; fine steps while the
+// window spans at most fineSteps of them, coarse ones beyond.
+func TestSearch_PostgresWindowHoldsTheNewestEntriesInWholeSteps(t *testing.T) {
+	db := openPostgres(t)
+	f := newFixture(t, db)
+	p, k := deskFixture(t, db, f, "zmanda-premium")
+	text := func(int) (string, string) { return "Heron", "Heron" }
+	if err := db.SeedCases(ctx, SeedTemplate{ProductID: p.ID, ContractIDs: []int64{k.ID}, Text: text, Seed: 1}, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.exec(ctx, `DELETE FROM case_search`); err != nil {
+		t.Fatal(err)
+	}
+	ids := []int64{1, 1023, 1024, 50000, 65535, 65536, 66559, 66560, 98303, 98304, 99327, 99328, 100000}
+	for _, id := range ids {
+		if _, err := db.exec(ctx, `INSERT INTO case_search (id, case_id, config, public, tsv) SELECT ?, id, 'english', true, to_tsvector('english', 'heron') FROM cases`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		window int64
+		want   []int64
+	}{
+		{1, []int64{99328, 100000}},                                                                  // the newest entry's fine step
+		{672, []int64{99328, 100000}},                                                                // 99 328 is that step's first entry
+		{673, []int64{98304, 99327, 99328, 100000}},                                                  // one entry further: the step before
+		{fineSteps * searchStep, []int64{66560, 98303, 98304, 99327, 99328, 100000}},                 // 67 232 is in the step from 66 560
+		{fineSteps*searchStep + 1, []int64{65536, 66559, 66560, 98303, 98304, 99327, 99328, 100000}}, // coarse: 65 536-81 919 and on
+		{34464, []int64{65536, 66559, 66560, 98303, 98304, 99327, 99328, 100000}},
+		{34465, ids[3:]}, // 65 535 is in the coarse step before
+		{99999, ids},
+		{200000, ids}, // wider than the index
+	}
+	for _, tt := range tests {
+		got := queryIDs(t, db, `SELECT s.id FROM case_search s WHERE `+strings.Replace(windowSteps(tt.window), "?", strconv.FormatInt(tt.window, 10), 1)+` ORDER BY s.id`)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("window of %d entries holds %v, want %v", tt.window, got, tt.want)
+		}
+	}
 }
 
 // The window's condition must be written as migration 12 indexes the steps:
