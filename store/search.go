@@ -581,10 +581,10 @@ const (
 var stepKeys = `ARRAY[s.id / ` + strconv.Itoa(searchStep) + `, -1 - s.id / ` + strconv.Itoa(coarseStep) + `]`
 
 // windowSteps is the condition that an entry is among the newest window
-// entries, in whole steps: fine steps for a window of at most fineSteps of
-// them, coarse ones, negated as the index holds them, for a wider one, so
-// that the list of steps, each of which a search reads as a key of its
-// own, stays short. Its argument is the window.
+// entries, in whole steps: fine steps for a window of at most fineSteps
+// steps' worth of entries, coarse ones, negated as the index holds them,
+// for a wider one, so that the list of steps, each of which a search reads
+// as a key of its own, stays short. Its argument is the window.
 func windowSteps(window int64) string {
 	step, sign := searchStep, ""
 	if window > fineSteps*searchStep {
