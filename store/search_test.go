@@ -133,7 +133,7 @@ func TestSearch_PostgresWidensItsWindowUntilEnoughMatch(t *testing.T) {
 
 // A window holds the newest entries in whole steps: every entry of the step
 // the window's oldest entry is in, and all newer ones; fine steps while the
-// window spans at most fineSteps of them, coarse ones beyond.
+// window is at most fineSteps steps' worth of entries, coarse ones beyond.
 func TestSearch_PostgresWindowHoldsTheNewestEntriesInWholeSteps(t *testing.T) {
 	db := openPostgres(t)
 	f := newFixture(t, db)
