@@ -188,7 +188,7 @@ func (db *DB) OpenCase(ctx context.Context, actor *casedesk.Actor, in NewCase) (
 		c.Flags = []string{}
 	}
 	c.Status, c.Rev, c.CreatedAt, c.UpdatedAt = casedesk.StatusNew, 1, now, now
-	if err := db.insertNewCase(ctx, actor, &c, state, planRank(terms), override); err != nil {
+	if err := db.insertNewCase(ctx, actor, &c, state, queueRank(terms), override); err != nil {
 		return nil, err
 	}
 	// The case as stored: nothing in the row differs from c.
@@ -265,13 +265,15 @@ func (db *DB) insertNewCase(ctx context.Context, actor *casedesk.Actor, c *cased
 	})
 }
 
-// planRank is the plan's priority handling, which orders a case among those
-// of its priority in the queue; 0 without a plan.
-func planRank(terms *sla.Terms) int {
+// queueRank is a case's plan_rank: its plan's priority handling, which
+// orders it among the cases of its priority in the queue, negated so that
+// the queue's index, ascending, puts the highest handling first; 0 without
+// a plan.
+func queueRank(terms *sla.Terms) int {
 	if terms.Plan == nil {
 		return 0
 	}
-	return terms.Plan.Features.PriorityHandlingRank
+	return -terms.Plan.Features.PriorityHandlingRank
 }
 
 // caseRow is a new case's row. It sets the case's SLA fields from state.
@@ -297,7 +299,7 @@ func caseRow(c *casedesk.Case, state *sla.State, rank int) (newRow, error) {
 		check_at, at_risk, breached, parent_id, merged_into, rev, created_at, updated_at`,
 		vals: `?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?`,
 		args: []any{c.OrgID, c.ContractID, c.ContactID, c.ProductID, c.VersionID, c.Subject, c.Desc, string(details),
-			c.Impact, c.Urgency, c.Priority, c.Language, c.Status, c.AssigneeID, c.Queue, c.Commitment, joinList(c.Flags), -rank,
+			c.Impact, c.Urgency, c.Priority, c.Language, c.Status, c.AssigneeID, c.Queue, c.Commitment, joinList(c.Flags), rank,
 			stateJSON, sum.due, sortDue, c.Status.IsOpen(), sum.check, sum.atRisk, sum.breached, c.ParentID, c.MergedInto,
 			c.Rev, c.CreatedAt, c.UpdatedAt},
 	}, nil

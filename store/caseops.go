@@ -350,7 +350,7 @@ func (db *DB) applyContractTerms(ctx context.Context, actor *casedesk.Actor, cas
 			return ch, err
 		}
 		// The queue orders by the plan's priority handling: the new plan's.
-		if _, err := tx.exec(ctx, `UPDATE cases SET plan_rank = ? WHERE id = ?`, -planRank(terms), c.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE cases SET plan_rank = ? WHERE id = ?`, queueRank(terms), c.ID); err != nil {
 			return ch, fmt.Errorf("case %d: %w", c.ID, err)
 		}
 		c.Commitment = commitment && !(version != nil && version.PastEndOfLife(now))

@@ -414,7 +414,7 @@ func (tx *Tx) insertSeedBatch(ctx context.Context, stmts *seedStatements, produc
 		c.id = ids[i]
 		src := c.src
 		cases = append(cases, c.id, src.orgID, src.contractID, c.contactID, productID, c.subject, c.desc, details,
-			c.impact, c.urgency, c.level.String(), "en", c.status, src.decision.Queue, c.commitment, joinList(src.decision.Flags), -planRank(src.terms),
+			c.impact, c.urgency, c.level.String(), "en", c.status, src.decision.Queue, c.commitment, joinList(src.decision.Flags), queueRank(src.terms),
 			c.state, c.sum.due, c.sortDue, c.status.IsOpen(), c.sum.check, c.sum.atRisk, c.sum.breached,
 			c.rev, c.created, c.updated, c.resolved, c.closed)
 		events = append(events, c.id, c.created, c.contactID, casedesk.EventCreated, true, c.desc, c.createdEventData)
